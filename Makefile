@@ -1,0 +1,66 @@
+# XO-Data. `make help` lists the targets. Everything bootstraps itself on a machine with only Python and pip.
+SHELL := /bin/bash
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen --no-sync
+VENV_STAMP := .venv/.xo-synced
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV_STAMP): uv.lock pyproject.toml packages/*/pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --locked --all-groups --compile-bytecode
+	@touch $@
+
+.PHONY: setup
+setup: $(VENV_STAMP) ## install the environment (uv, the locked dependencies)
+
+.PHONY: demo
+demo: $(VENV_STAMP) ## run the main job on the embedded default
+	$(RUN) xo-foundry demo
+
+.PHONY: test
+test: lint typecheck lockcheck dagcheck pytest ## every check: lint, format, types, lock, generated DAGs, tests
+
+.PHONY: lint
+lint: $(VENV_STAMP) ## ruff check and ruff format --check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+.PHONY: typecheck
+typecheck: $(VENV_STAMP) ## ty check with zero errors
+	$(RUN) ty check
+
+.PHONY: lockcheck
+lockcheck: $(VENV_STAMP) ## the lock matches the pyproject files
+	$(UV) lock --check
+
+.PHONY: dagcheck
+dagcheck: $(VENV_STAMP) ## the committed DAG files match the configs
+	$(RUN) xo-foundry generate --check
+
+.PHONY: pytest
+pytest: $(VENV_STAMP) ## the test suite
+	$(RUN) pytest
+
+.PHONY: generate
+generate: $(VENV_STAMP) ## validate every pipeline config and regenerate the DAG files
+	$(RUN) xo-foundry generate
+
+.PHONY: format
+format: $(VENV_STAMP) ## fix lint and formatting in place
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+.PHONY: bench
+bench: $(VENV_STAMP) ## run the benchmarks (on demand; figures go in bench/README.md)
+	$(RUN) python -m bench
+
+.PHONY: clean
+clean: ## remove local state (.xo) and caches, keep the environment
+	rm -rf .xo .pytest_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""The one error tree of XO-Data.
+
+    XoError                      base of every error the platform raises on purpose
+    ├── ConfigError              bad configuration; carries where (file, line, dotted field)
+    ├── TransientError           may succeed if tried again: 429, 5xx, timeouts, resets
+    │                            (Airflow retries the task)
+    └── TerminalError            will fail again the same way: bad credentials, bad input,
+        │                        a silent row cap, a row count that disagrees (fail now)
+        ├── CredentialError      a credential was not found; names every place looked
+        ├── SourceDataError      a source answered with something that is not the data
+        │                        (error text instead of CSV, a ragged or undecodable file)
+        └── LoadError            a warehouse load was refused and rolled back
+
+Callers catch ``TransientError`` to retry and let everything else fail the task.
+"""
+
+from __future__ import annotations
+
+
+class XoError(Exception):
+    """Base of every error the platform raises on purpose."""
+
+
+class ConfigError(XoError):
+    """A configuration problem at a known place: ``PATH:LINE: dotted.field: message``."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None, field: str = "") -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        parts = [p for p in (where, self.field, self.message) if p]
+        return ": ".join(parts)
+
+
+class TransientError(XoError):
+    """May succeed if tried again (rate limits, server errors, timeouts, resets)."""
+
+
+class TerminalError(XoError):
+    """Will fail again the same way: retrying does not help."""
+
+
+class CredentialError(TerminalError):
+    """A credential was not found or was refused."""
+
+
+class SourceDataError(TerminalError):
+    """A source answered with something that is not the expected data."""
+
+
+class LoadError(TerminalError):
+    """A warehouse load was refused; the table was left as it was."""
