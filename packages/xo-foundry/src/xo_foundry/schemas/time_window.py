@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -25,12 +26,17 @@ class Duration(StrictModel):
         return timedelta(days=self.days, hours=self.hours, minutes=self.minutes)
 
 
+@cache
+def _iana_names() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown IANA time zone {value!r}") from None
-    if value not in available_timezones() and value != "UTC":
+    if value not in _iana_names():
         raise ValueError(f"unknown IANA time zone {value!r}")
     return value
 

@@ -1,0 +1,1 @@
+"""Loaders: move staged files into a warehouse layer through the ``Warehouse`` interface."""

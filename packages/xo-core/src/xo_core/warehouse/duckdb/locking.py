@@ -1,0 +1,70 @@
+"""One writer at a time per DuckDB file, across threads and processes.
+
+DuckDB lets one process open a file for writing; a second one fails at once with "Could not set
+lock". Every write connection is therefore opened only while holding an exclusive ``fcntl.flock`` on
+``<DATABASE>.lock`` beside the database file. ``flock`` belongs to an open file description, so two
+threads that each open the lock file exclude each other just as two processes do. The holder writes
+who it is into the lock file so that a waiter that gives up can say whom it waited for.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Generator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from xo_core.errors import TransientError
+
+DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
+# Polling (rather than a blocking flock) is what makes the timeout possible; the cap keeps a waiter
+# from sleeping long after the holder is done.
+_MAX_POLL_SECONDS = 0.1
+
+
+def _who() -> str:
+    return f"pid {os.getpid()} thread {threading.current_thread().name!r}"
+
+
+@contextmanager
+def hold_write_lock(
+    lock_path: Path, *, purpose: str, timeout: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+) -> Generator[None]:
+    """Hold the exclusive lock at ``lock_path`` for the block; ``TransientError`` after ``timeout`` s."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, lock_path, purpose=purpose, timeout=timeout)
+        try:
+            holder = f"{_who()} since {datetime.now(UTC).isoformat(timespec='seconds')} for {purpose}"
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, holder.encode(), 0)
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, lock_path: Path, *, purpose: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                holder = os.pread(fd, 1024, 0).decode(errors="replace") or "an unknown writer"
+                raise TransientError(
+                    f"{_who()} waited {timeout:g} s for the write lock {lock_path} ({purpose});"
+                    f" it is held by {holder}"
+                ) from None
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, _MAX_POLL_SECONDS)
