@@ -2,6 +2,9 @@
 
 Two backends implement it: a local folder (the embedded default, ``xo_core.storage.local``) and S3 through boto3
 (``xo_core.storage.s3``). Keys are ``/``-separated and never start with ``/``.
+
+Reading, copying or range-reading a missing object raises ``TerminalError`` on both backends; ``head`` returns
+None instead. Copying an object onto itself is refused by callers (S3 refuses it too).
 """
 
 from __future__ import annotations

@@ -1,0 +1,175 @@
+"""The local-folder object store: a bucket is a folder under ``root``, a key a relative path inside it.
+
+Every write goes to a ``.tmp-`` file beside the target and is renamed into place only on success, so a reader
+sees the old object or the new one, never half of one. Because writes replace the file (a new inode), a hard
+link made by ``copy`` keeps the content it was made with when the source is later rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import stat
+import uuid
+from collections.abc import Generator, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from xo_core.errors import ConfigError, TerminalError
+from xo_core.storage.base import ObjectInfo
+
+TEMP_PREFIX = ".tmp-"
+
+
+def _check_part(part: str, what: str, whole: str) -> None:
+    if part in {"", ".", ".."} or part.startswith(TEMP_PREFIX) or "\\" in part or "\x00" in part:
+        raise ConfigError(
+            f"{what} {whole!r} is not allowed: no empty, '.' or '..' parts, "
+            f"no backslash, no names starting with {TEMP_PREFIX!r}"
+        )
+
+
+def _temp_path(directory: Path) -> Path:
+    return directory / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+
+
+class LocalObjectStore:
+    """Objects as files under ``root/<bucket>/<key>``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+
+    def _bucket_dir(self, bucket: str) -> Path:
+        if "/" in bucket:
+            raise ConfigError(f"bucket {bucket!r} is not allowed: a bucket is one folder name")
+        _check_part(bucket, "bucket", bucket)
+        return self.root / bucket
+
+    def _path(self, bucket: str, key: str) -> Path:
+        # Checked part by part so no key can leave the bucket folder (``..``, absolute paths, ``C:\``).
+        if key.startswith("/"):
+            raise ConfigError(f"key {key!r} is not allowed: keys are relative and never start with '/'")
+        for part in key.split("/"):
+            _check_part(part, "key", key)
+        return self._bucket_dir(bucket).joinpath(*key.split("/"))
+
+    @contextmanager
+    def _atomic_file(self, path: Path) -> Generator[BinaryIO]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = _temp_path(path.parent)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            # closefd=False: a TextIOWrapper closing the handle inside the block must not lose the fsync.
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                yield handle
+            os.fsync(fd)
+            os.close(fd)
+            fd = -1
+            temp.replace(path)
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            temp.unlink(missing_ok=True)
+            raise
+
+    def open_write(self, bucket: str, key: str) -> AbstractContextManager[BinaryIO]:
+        """A writer that renames its temp file onto ``key`` only when the block exits without error."""
+        return self._atomic_file(self._path(bucket, key))
+
+    @contextmanager
+    def _reader(self, path: Path, uri: str) -> Generator[BinaryIO]:
+        try:
+            handle = path.open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise TerminalError(f"no object at {uri}") from exc
+        with handle:
+            yield handle
+
+    def open_read(self, bucket: str, key: str) -> AbstractContextManager[BinaryIO]:
+        """A streaming reader of the whole file."""
+        return self._reader(self._path(bucket, key), self.uri(bucket, key))
+
+    def read_range(self, bucket: str, key: str, start: int, length: int) -> bytes:
+        """Bytes ``[start, start + length)``; fewer (or none) at the end of the file."""
+        if start < 0 or length < 0:
+            raise ValueError(f"read_range needs start >= 0 and length >= 0, got {start}, {length}")
+        with self.open_read(bucket, key) as handle:
+            handle.seek(start)
+            return handle.read(length)
+
+    def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> ObjectInfo:
+        """Hard-link (or, across filesystems, byte-copy) the source onto the destination atomically."""
+        src = self._path(src_bucket, src_key)
+        dst = self._path(dst_bucket, dst_key)
+        if not src.is_file():
+            raise TerminalError(f"no object at {self.uri(src_bucket, src_key)} to copy")
+        if src == dst:
+            return ObjectInfo(dst_bucket, dst_key, src.stat().st_size)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        temp = _temp_path(dst.parent)
+        try:
+            try:
+                temp.hardlink_to(src)
+            except OSError as exc:
+                # Another filesystem, or one without hard links: fall back to copying the bytes.
+                if exc.errno not in {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES}:
+                    raise
+                shutil.copyfile(src, temp)
+            temp.replace(dst)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return ObjectInfo(dst_bucket, dst_key, dst.stat().st_size)
+
+    def put_bytes(self, bucket: str, key: str, data: bytes) -> ObjectInfo:
+        """Write a small object atomically."""
+        with self.open_write(bucket, key) as handle:
+            handle.write(data)
+        return ObjectInfo(bucket, key, len(data))
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        """Read a small object whole."""
+        with self.open_read(bucket, key) as handle:
+            return handle.read()
+
+    def head(self, bucket: str, key: str) -> ObjectInfo | None:
+        """The file's size, or None when there is no file at ``key``."""
+        try:
+            info = self._path(bucket, key).stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return ObjectInfo(bucket, key, info.st_size)
+
+    def list(self, bucket: str, prefix: str) -> Iterator[ObjectInfo]:
+        """Every file whose key starts with ``prefix``, in key order, temp files left out."""
+        top = self._bucket_dir(bucket)
+        if top.is_dir():
+            yield from self._walk(bucket, top, "", prefix)
+
+    def _walk(self, bucket: str, directory: Path, key_prefix: str, prefix: str) -> Iterator[ObjectInfo]:
+        with os.scandir(directory) as scan:
+            entries = [e for e in scan if not e.name.startswith(TEMP_PREFIX)]
+        # A folder sorts as ``name/`` so the walk yields keys in plain string order (``a-b`` before ``a/c``).
+        entries.sort(key=lambda e: e.name + "/" if e.is_dir(follow_symlinks=False) else e.name)
+        for entry in entries:
+            key = key_prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folder = key + "/"
+                if folder.startswith(prefix) or prefix.startswith(folder):
+                    yield from self._walk(bucket, Path(entry.path), folder, prefix)
+            elif entry.is_file(follow_symlinks=False) and key.startswith(prefix):
+                yield ObjectInfo(bucket, key, entry.stat(follow_symlinks=False).st_size)
+
+    def delete(self, bucket: str, key: str) -> None:
+        """Remove the file; nothing happens when it is already gone."""
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            self._path(bucket, key).unlink()
+
+    def uri(self, bucket: str, key: str) -> str:
+        """The file's absolute path."""
+        return str(self._path(bucket, key))

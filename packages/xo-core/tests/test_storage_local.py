@@ -1,0 +1,101 @@
+"""What only the local-folder store does: hard links, path safety, temp files."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from xo_core.errors import ConfigError
+from xo_core.storage.local import LocalObjectStore
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def local_store(tmp_path: Path) -> LocalObjectStore:
+    return LocalObjectStore(tmp_path / "root")
+
+
+def test_copy_is_a_hard_link_on_one_filesystem(local_store: LocalObjectStore) -> None:
+    local_store.put_bytes("ingest", "d/x.csv", b"a\n1\n")
+    local_store.copy("ingest", "d/x.csv", "stage", "d/x.csv")
+    src = Path(local_store.uri("ingest", "d/x.csv"))
+    dst = Path(local_store.uri("stage", "d/x.csv"))
+    assert src.stat().st_ino == dst.stat().st_ino
+    assert src.stat().st_nlink == 2
+
+
+def test_copy_across_filesystems_copies_bytes(local_store: LocalObjectStore, tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another filesystem than the test's temp folder")
+    elsewhere = shm / f"xo-test-{uuid.uuid4().hex[:8]}"
+    elsewhere.mkdir()
+    try:
+        local_store.root.mkdir(parents=True)
+        (local_store.root / "stage").symlink_to(elsewhere)  # the stage bucket lives on the other filesystem
+        local_store.put_bytes("ingest", "x.csv", b"a\n1\n")
+        info = local_store.copy("ingest", "x.csv", "stage", "x.csv")
+        assert info.size == 4
+        assert (elsewhere / "x.csv").read_bytes() == b"a\n1\n"
+        assert [p.name for p in elsewhere.iterdir()] == ["x.csv"]  # no temp file left behind
+    finally:
+        shutil.rmtree(elsewhere)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../escape.csv",
+        "a/../../escape.csv",
+        "/etc/passwd",
+        "a//b.csv",
+        "a/b/",
+        "",
+        ".",
+        "a\\..\\b.csv",
+        ".tmp-x",
+    ],
+)
+def test_keys_that_could_leave_the_bucket_are_refused(local_store: LocalObjectStore, key: str) -> None:
+    with pytest.raises(ConfigError, match="is not allowed") as caught:
+        local_store.put_bytes("bucket", key, b"x")
+    assert repr(key) in str(caught.value)
+    assert not local_store.root.exists() or not any(local_store.root.rglob("*.csv"))
+
+
+@pytest.mark.parametrize("bucket", ["..", ".", "", "a/b", "a\\b"])
+def test_bad_bucket_names_are_refused(local_store: LocalObjectStore, bucket: str) -> None:
+    with pytest.raises(ConfigError, match="not allowed"):
+        local_store.head(bucket, "x.csv")
+
+
+def test_temp_files_are_not_listed_and_failed_writes_leave_none(local_store: LocalObjectStore) -> None:
+    local_store.put_bytes("b", "d/kept.csv", b"1")
+    with pytest.raises(Boom), local_store.open_write("b", "d/failed.csv") as handle:
+        handle.write(b"partial")
+        raise Boom
+    assert sorted(p.name for p in (local_store.root / "b" / "d").iterdir()) == ["kept.csv"]
+    # A temp file of a write still in progress (another process) is never listed.
+    (local_store.root / "b" / "d" / ".tmp-inflight").write_bytes(b"half")
+    assert [i.key for i in local_store.list("b", "")] == ["d/kept.csv"]
+
+
+def test_write_in_progress_is_invisible(local_store: LocalObjectStore) -> None:
+    local_store.put_bytes("b", "x.csv", b"old")
+    with local_store.open_write("b", "x.csv") as handle:
+        handle.write(b"new")
+        handle.flush()
+        assert local_store.get_bytes("b", "x.csv") == b"old"
+    assert local_store.get_bytes("b", "x.csv") == b"new"
+
+
+def test_uri_is_an_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = LocalObjectStore(Path("relative-root"))
+    assert store.uri("b", "k/x.csv") == str(tmp_path.resolve() / "relative-root" / "b" / "k" / "x.csv")
