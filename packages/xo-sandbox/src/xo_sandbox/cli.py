@@ -1,0 +1,56 @@
+"""``xo-sandbox``: run the simulators from a terminal (``xo-sandbox serve``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xo_sandbox.gladly import DEFAULT_CREDENTIALS, FAULT_KINDS, Fault, GladlySandbox
+
+app = typer.Typer(help="Local simulators of the source APIs.", no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def main() -> None:
+    """Local simulators of the source APIs."""
+
+
+def _faults(specs: list[str]) -> list[Fault]:
+    try:
+        return [Fault.parse(spec) for spec in specs]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--fault") from exc
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")] = 8765,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Inject a fault: KIND[,path=P][,times=N|always][,seconds=S][,rows=N]. "
+            f"Kinds: {', '.join(FAULT_KINDS)}. Repeatable."
+        ),
+    ] = None,
+    volume_scale: Annotated[float, typer.Option(help="Multiply the synthetic volume.")] = 1.0,
+    row_cap: Annotated[int | None, typer.Option(help="Silently cap every report at this many rows.")] = None,
+) -> None:
+    """Serve the Gladly simulator until Ctrl-C, printing its URL and the demo credentials."""
+    sandbox = GladlySandbox(
+        host=host, port=port, faults=_faults(fault or []), volume_scale=volume_scale, row_cap=row_cap
+    )
+    typer.echo(f"Gladly sandbox listening on {sandbox.url}")
+    for org, (user, token) in DEFAULT_CREDENTIALS.items():
+        # Sandbox-only demo credentials: printing them is the point.
+        typer.echo(f"  {org}: user {user}  token {token}")
+    typer.echo("Press Ctrl-C to stop.", err=False)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
+if __name__ == "__main__":
+    app()
