@@ -41,17 +41,13 @@ def test_daily_default_lag_is_the_day_before_the_logical_date() -> None:
 
 
 def test_daily_lag_zero_is_the_logical_date_itself() -> None:
-    window = compute_window(
-        tw_config(refresh_type="daily", lag={"days": 0}), logical_date=utc(2025, 1, 15, 12)
-    )
+    window = compute_window(tw_config(refresh_type="daily", lag={"days": 0}), logical_date=utc(2025, 1, 15, 12))
     assert span(window) == ("2025-01-15T00:00:00-05:00", "2025-01-16T00:00:00-05:00")
 
 
 def test_daily_logical_date_is_taken_on_the_pipeline_local_calendar() -> None:
     # 2025-01-15T03:00Z is still 2025-01-14 22:00 in New York.
-    window = compute_window(
-        tw_config(refresh_type="daily", lag={"days": 0}), logical_date=utc(2025, 1, 15, 3)
-    )
+    window = compute_window(tw_config(refresh_type="daily", lag={"days": 0}), logical_date=utc(2025, 1, 15, 3))
     assert window.label == "2025-01-14"
     assert span(window) == ("2025-01-14T00:00:00-05:00", "2025-01-15T00:00:00-05:00")
 
@@ -152,9 +148,7 @@ def test_intraday_absolute_normal_day() -> None:
 
 
 def test_intraday_absolute_lag_days_steps_back_on_the_local_calendar() -> None:
-    config = tw_config(
-        refresh_type="intraday_absolute", start_time="09:00", end_time="11:00", lag={"days": 1}
-    )
+    config = tw_config(refresh_type="intraday_absolute", start_time="09:00", end_time="11:00", lag={"days": 1})
     # 2025-01-15T03:00Z is Jan 14 in New York; one day of lag reads Jan 13.
     window = compute_window(config, logical_date=utc(2025, 1, 15, 3))
     assert span(window) == ("2025-01-13T09:00:00-05:00", "2025-01-13T11:00:00-05:00")
@@ -207,9 +201,7 @@ def test_rerun_gives_the_same_window_from_the_logical_date_alone(
 def test_logical_date_in_another_zone_gives_the_same_window_as_in_utc() -> None:
     config = tw_config(refresh_type="daily")
     tokyo = datetime(2025, 1, 15, 21, tzinfo=ZoneInfo("Asia/Tokyo"))  # 12:00Z
-    assert compute_window(config, logical_date=tokyo) == compute_window(
-        config, logical_date=utc(2025, 1, 15, 12)
-    )
+    assert compute_window(config, logical_date=tokyo) == compute_window(config, logical_date=utc(2025, 1, 15, 12))
 
 
 def test_naive_logical_date_is_refused() -> None:

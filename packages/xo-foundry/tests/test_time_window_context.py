@@ -9,8 +9,8 @@ import pendulum
 import pytest
 from airflow.sdk.api.datamodels._generated import DagRun, DagRunState, DagRunType
 from pydantic import TypeAdapter
-from xo_core.errors import TerminalError
 
+from xo_core.errors import TerminalError
 from xo_foundry.schemas.time_window import TimeWindowConfig
 from xo_foundry.time_window import TimeWindow, compute_window, window_from_context
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from datetime import time, timedelta
+from functools import cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 

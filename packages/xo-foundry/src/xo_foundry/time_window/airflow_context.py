@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from xo_core.errors import TerminalError
-
 from xo_foundry.schemas.time_window import TimeWindowConfig
 from xo_foundry.time_window.compute import compute_window
 from xo_foundry.time_window.window import TimeWindow

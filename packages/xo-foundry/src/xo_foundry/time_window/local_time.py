@@ -24,9 +24,7 @@ def to_utc(value: datetime, *, what: str = "datetime") -> datetime:
     offset = value.utcoffset() if value.tzinfo is not None else None
     if offset is None:
         raise ValueError(f"{what} {value.isoformat()} is naive: give it a time zone")
-    wall = datetime(
-        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond
-    )
+    wall = datetime(value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
     return (wall - offset).replace(tzinfo=UTC)
 
 

@@ -1,0 +1,1 @@
+"""BambooHR: the employee directory or a custom report."""

@@ -1,0 +1,1 @@
+"""Gladly: reports (`POST /api/v1/reports`) and work-session events, as CSV."""

@@ -1,0 +1,1 @@
+"""Gmail: CSV attachments of report e-mails."""

@@ -1,0 +1,27 @@
+"""Settings of the Gmail attachment extractor (the ``extractor:`` block of a ``gmail_attachment`` source)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from xo_core.extractors import ExtractorConfig
+
+
+class GmailAttachmentExtractorConfig(ExtractorConfig):
+    """The attachment of a report e-mail received in the run's window."""
+
+    user_id: str = Field(default="me", description="Gmail userId whose mailbox is searched")
+    from_address: str = Field(min_length=3, description="Sender of the report e-mail (Gmail from: filter)")
+    subject: str | None = Field(default=None, description="Text the subject must contain (Gmail subject:)")
+    filename_pattern: str = Field(
+        default="*.csv", min_length=1, description="Glob the attachment's file name must match, e.g. *.csv"
+    )
+    pick: Literal["latest", "all"] = Field(
+        default="latest", description="latest: only the newest matching e-mail; all: every one in the window"
+    )
+    on_missing: Literal["fail", "empty"] = Field(
+        default="fail", description="fail: no matching e-mail fails the run; empty: load an empty file"
+    )
+    connection_id: str = Field(default="gmail_default", description="Airflow connection with the credentials")

@@ -1,0 +1,1 @@
+"""Google Sheets: one A1 range of a spreadsheet."""

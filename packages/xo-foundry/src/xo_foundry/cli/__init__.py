@@ -1,0 +1,1 @@
+"""The ``xo-foundry`` command."""

@@ -1,0 +1,131 @@
+"""``xo-foundry``: validate pipeline configs, generate their DAG files, compute windows, run pipelines.
+
+Exit codes: 0 fine, 1 invalid configs or stale DAGs or a failed run, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xo_foundry.cli.pipelines import dags_dir, find_pipeline, load_or_report, repo_root
+
+app = typer.Typer(
+    name="xo-foundry",
+    help="Pipeline configs in, Airflow DAGs out: validate, generate, list, window, run.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="config files or folders (default: every pipeline)")]
+
+
+@app.command()
+def validate(paths: PathsArg = None) -> None:
+    """Validate pipeline configs; print every problem as PATH:LINE: field: message."""
+    result = load_or_report(paths)
+    typer.echo(f"{len(result.pipelines)} pipeline(s) valid, {len(result.problems)} problem(s)")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    check: Annotated[bool, typer.Option("--check", help="fail if the committed DAG files are stale")] = False,
+) -> None:
+    """Generate the DAG files from every config; nothing is written when any config is invalid."""
+    from xo_foundry.dag_factory.generate import plan_generation, stale_files, write_plan
+
+    result = load_or_report(None)
+    if not result.ok:
+        typer.echo("no DAG file written: fix the configs above first", err=True)
+        raise typer.Exit(1)
+    plan = plan_generation(result.pipelines, dags_dir(), repo_root())
+    if check:
+        problems = stale_files(plan)
+        for line in problems:
+            typer.echo(line, err=True)
+        if problems:
+            raise typer.Exit(1)
+        typer.echo(f"{len(plan.files)} DAG file(s) up to date")
+        return
+    changed = write_plan(plan)
+    for path in changed:
+        typer.echo(f"wrote {path}" if path.exists() else f"removed {path}")
+    typer.echo(f"{len(plan.files)} DAG file(s), {len(changed)} changed")
+
+
+@app.command("list")
+def list_pipelines() -> None:
+    """One line per pipeline: dag id, schedule, window, sources → tables."""
+    result = load_or_report(None)
+    for pipeline in sorted(result.pipelines.values(), key=lambda p: p.dag_id):
+        d = pipeline.dag
+        targets = ", ".join(
+            f"{name}({s.source_type}, {s.load_strategy.kind}) → "
+            f"{pipeline.database}.{pipeline.schema_name}.{s.snowflake.target_table}"
+            for name, s in pipeline.sources.items()
+        )
+        typer.echo(f"{pipeline.dag_id:32} {d.schedule or 'manual':14} {d.time_window.refresh_type:18} {targets}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def window(
+    pipeline: Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")],
+    on: Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")],
+) -> None:
+    """Print the time window a run with this logical date computes."""
+    from xo_foundry.time_window import window_for_date
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
+    config = find_pipeline(pipeline)
+    w = window_for_date(config.dag.time_window, day)
+    typer.echo(str(w))
+
+
+@app.command()
+def run(
+    pipeline: Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")],
+    on: Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")],
+    direct: Annotated[bool, typer.Option("--direct", help="call the task functions without Airflow")] = False,
+) -> None:
+    """Run a pipeline end to end for one logical date: through Airflow's dag.test(), or --direct."""
+    from xo_core.environment import environment
+    from xo_core.errors import XoError
+    from xo_foundry.cli.run import logical_date_for, run_airflow, run_direct
+    from xo_foundry.time_window import window_for_date
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
+    config = find_pipeline(pipeline)
+    env = environment()
+    logical_date = logical_date_for(config, day)
+    mode = "directly" if direct else "through Airflow (dag.test)"
+    typer.echo(f"{config.dag_id}: window {window_for_date(config.dag.time_window, day)}, env {env.name}, {mode}")
+    try:
+        steps = run_direct(config, logical_date) if direct else run_airflow(config, logical_date, env, dags_dir())
+    except XoError as exc:
+        typer.echo(f"FAILED: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for step in steps:
+        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table"))
+        typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
+    if any(step.state != "success" for step in steps):
+        typer.echo(f"FAILED: {config.dag_id} did not succeed; see the task logs under {env.airflow_home}", err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,67 @@
+"""Plan, write and check the generated DAG files. Nothing is written unless every config is valid."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xo_foundry.dag_factory.render import dag_file_name, is_generated, render_domain
+from xo_foundry.schemas.pipeline import PipelineConfig
+
+
+@dataclass(frozen=True)
+class GenerationPlan:
+    """Every file the factory should hold in ``dags_dir``, and the generated files it should remove."""
+
+    dags_dir: Path
+    files: dict[Path, str]
+    stale: list[Path] = field(default_factory=list)
+
+
+def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_root: Path) -> GenerationPlan:
+    """Render one file per domain from validated pipelines (keyed by their config path)."""
+    by_domain: dict[str, list[tuple[str, PipelineConfig]]] = defaultdict(list)
+    for path, pipeline in pipelines.items():
+        shown = path.resolve().relative_to(repo_root.resolve()) if path.resolve().is_relative_to(repo_root) else path
+        by_domain[pipeline.dag.domain].append((shown.as_posix(), pipeline))
+    files = {dags_dir / dag_file_name(domain): render_domain(domain, items) for domain, items in by_domain.items()}
+    stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
+    return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale)
+
+
+def write_plan(plan: GenerationPlan) -> list[Path]:
+    """Write the changed files (each replaced atomically) and remove stale ones; return what changed."""
+    plan.dags_dir.mkdir(parents=True, exist_ok=True)
+    changed: list[Path] = []
+    for path, text in plan.files.items():
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        fd, tmp = tempfile.mkstemp(dir=plan.dags_dir, prefix=".tmp-", suffix=".py")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+            Path(tmp).chmod(0o644)
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        changed.append(path)
+    for path in plan.stale:
+        path.unlink()
+        changed.append(path)
+    return changed
+
+
+def stale_files(plan: GenerationPlan) -> list[str]:
+    """What differs between the plan and the files on disk, one line each (empty when up to date)."""
+    problems = []
+    for path, text in plan.files.items():
+        if not path.is_file():
+            problems.append(f"{path}: missing (run `make generate`)")
+        elif path.read_text(encoding="utf-8") != text:
+            problems.append(f"{path}: stale (run `make generate`)")
+    problems.extend(f"{path}: no config generates it any more (run `make generate`)" for path in plan.stale)
+    return problems

@@ -1,0 +1,152 @@
+"""Loading pipeline configs: YAML with lines, per-folder defaults, every problem of every file at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from xo_foundry.schemas.defaults import Origins, deep_merge, defaults_chain
+from xo_foundry.schemas.errors import ConfigErrors, ConfigProblem
+from xo_foundry.schemas.pipeline import PipelineConfig
+from xo_foundry.schemas.problems import problems_from
+from xo_foundry.schemas.targets import check_unique_targets
+from xo_foundry.schemas.yaml_lines import YamlPath, parse_yaml, syntax_error_line
+
+CONFIGS_FOLDER = Path("apps/airflow/xo-pipelines/configs")
+
+
+def _find_config_root() -> Path:
+    """``XO_CONFIG_ROOT``, else the configs folder of the checkout this file is in, else below the cwd."""
+    override = os.environ.get("XO_CONFIG_ROOT")
+    if override:
+        return Path(override)
+    for parent in Path(__file__).resolve().parents:
+        if (parent / CONFIGS_FOLDER).is_dir():
+            return parent / CONFIGS_FOLDER
+    return Path.cwd() / CONFIGS_FOLDER
+
+
+DEFAULT_CONFIG_ROOT: Path = _find_config_root()
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current directory when it is below it, else absolute."""
+    absolute = path.resolve()
+    cwd = Path.cwd().resolve()
+    return str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
+
+
+def _sorted(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.field, p.message))
+
+
+def _read(path: Path, shown: str, problems: list[ConfigProblem]) -> tuple[dict[str, Any], dict[YamlPath, int]] | None:
+    """Parse one file, adding its problems; ``None`` when nothing can be validated from it."""
+    try:
+        parsed = parse_yaml(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        problems.append(ConfigProblem(shown, 1, "", f"cannot read the file: {error.strerror or error}"))
+        return None
+    except yaml.YAMLError as error:
+        line, message = syntax_error_line(error)
+        problems.append(ConfigProblem(shown, line, "", message))
+        return None
+    for dup in parsed.duplicates:
+        dotted = ".".join(str(p) for p in dup.path)
+        problems.append(
+            ConfigProblem(shown, dup.line, dotted, f"duplicate key {dup.path[-1]!r} (first at line {dup.first_line})")
+        )
+    if parsed.data is None:
+        parsed.data = {}
+    if not isinstance(parsed.data, dict):
+        problems.append(ConfigProblem(shown, 1, "", "expected a mapping of dag, globals and sources at the top"))
+        return None
+    return parsed.data, parsed.lines
+
+
+def _load(path: Path, root: Path | None) -> tuple[PipelineConfig | None, list[ConfigProblem], Origins]:
+    """Validate one pipeline file with its defaults; the config, or ``None`` and its problems."""
+    shown = display_path(path)
+    origins = Origins(shown)
+    problems: list[ConfigProblem] = []
+    if root is None:
+        root = DEFAULT_CONFIG_ROOT if path.resolve().is_relative_to(DEFAULT_CONFIG_ROOT.resolve()) else path.parent
+    merged: dict[str, Any] = {}
+    readable = True
+    for file in [*defaults_chain(path, root), path]:
+        file_shown = shown if file == path else display_path(file)
+        read = _read(file, file_shown, problems)
+        if read is None:
+            readable = False
+            continue
+        data, lines = read
+        merged = deep_merge(merged, data, origins=origins, lines=lines, file=file_shown)
+    if not readable:
+        return None, _sorted(problems), origins
+    if not merged:
+        problems.append(ConfigProblem(shown, 1, "", "the file is empty; a pipeline needs dag, globals and sources"))
+        return None, _sorted(problems), origins
+    try:
+        config = PipelineConfig.model_validate(merged)
+    except ValidationError as error:
+        problems.extend(problems_from(error, PipelineConfig, origins))
+        config = None
+    return (None if problems else config), _sorted(problems), origins
+
+
+def load_pipeline(path: Path, *, root: Path | None = None) -> PipelineConfig:
+    """Validate one pipeline file (with the ``_defaults.yaml`` above it up to ``root``); raises ``ConfigErrors``."""
+    config, problems, _ = _load(Path(path), root)
+    if config is None:
+        raise ConfigErrors(problems)
+    return config
+
+
+@dataclass
+class LoadResult:
+    """The valid pipelines by file, and every problem found (in broken files and across pipelines)."""
+
+    pipelines: dict[Path, PipelineConfig] = field(default_factory=dict)
+    problems: list[ConfigProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _pipeline_files(paths: Sequence[Path], problems: list[ConfigProblem]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.yaml") if not p.name.startswith("_")))
+        elif path.is_file():
+            if not path.name.startswith("_"):
+                files.append(path)
+        else:
+            problems.append(ConfigProblem(display_path(path), 1, "", "no such file or folder"))
+    return list(dict.fromkeys(files))
+
+
+def load_pipelines(paths: Sequence[Path] | None = None, *, root: Path = DEFAULT_CONFIG_ROOT) -> LoadResult:
+    """Validate many pipeline files (folders are searched for ``*.yaml``; ``None`` means all under ``root``).
+
+    Each file is validated on its own, so one broken file never hides the others; then the valid ones are
+    checked together (no two sources anywhere writing the same table).
+    """
+    result = LoadResult()
+    files = _pipeline_files([Path(p) for p in paths] if paths is not None else [root], result.problems)
+    origins: dict[Path, Origins] = {}
+    for file in files:
+        config, problems, origins[file] = _load(file, root)
+        result.problems.extend(problems)
+        if config is not None:
+            result.pipelines[file] = config
+    result.problems.extend(check_unique_targets(result.pipelines, origins=origins))
+    result.problems = list(dict.fromkeys(result.problems))
+    return result

@@ -1,0 +1,43 @@
+"""Load: replace the BRONZE table with the staged file, in one transaction, checked against the manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def load(
+    pipeline: Mapping[str, Any], source_name: str, staged: Mapping[str, Any], context: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Load the staged file into the source's BRONZE table; the expected row count comes from the manifest."""
+    from xo_core.loaders.bronze import load_bronze
+    from xo_core.manifest import Manifest, manifest_key
+    from xo_core.warehouse.base import LoadFile, LoadRequest
+    from xo_core.warehouse.factory import warehouse_for
+    from xo_foundry.tasks.runtime import log, task_run, window_from_xcom
+
+    run = task_run(pipeline, source_name, context)
+    store = run.store()
+    bucket, key = str(staged["bucket"]), str(staged["key"])
+    manifest = Manifest.from_json_bytes(store.get_bytes(bucket, manifest_key(key)))
+    window = window_from_xcom(staged)
+    request = LoadRequest(
+        database=run.env.database(run.pipeline.database),
+        schema=run.pipeline.schema_name,
+        table=run.source.snowflake.target_table,
+        columns=list(staged["columns"]),
+        files=[LoadFile(uri=store.uri(bucket, key), expected_rows=manifest.row_count, source_key=key)],
+        run_id=run.run_id,
+        window_start=window.start,
+        window_end=window.end,
+        load_strategy=run.source.load_strategy.kind,
+    )
+    result = load_bronze(warehouse_for(run.env), request)
+    log.info(
+        "loaded %d rows into %s (load %s, queries %s)",
+        result.rows_loaded,
+        result.table,
+        result.load_id,
+        ", ".join(result.query_ids) or "-",
+    )
+    return {"table": result.table, "rows": result.rows_loaded, "load_id": result.load_id}

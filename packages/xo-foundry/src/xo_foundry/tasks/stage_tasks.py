@@ -1,0 +1,48 @@
+"""Stage: copy-then-peek from the ingest bucket to the stage bucket, with column names standardized."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+COLUMNS_SUFFIX = ".columns.json"
+
+
+def stage(
+    pipeline: Mapping[str, Any], source_name: str, extracted: Mapping[str, Any], context: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Copy the extracted file (no download), read its header, record original → standard column names."""
+    from xo_core.errors import SourceDataError
+    from xo_core.manifest import Manifest, manifest_key
+    from xo_core.staging import copy_and_standardize
+    from xo_foundry.tasks.runtime import log, task_run
+
+    run = task_run(pipeline, source_name, context)
+    store = run.store()
+    src_bucket, key = str(extracted["bucket"]), str(extracted["key"])
+    manifest = Manifest.from_json_bytes(store.get_bytes(src_bucket, manifest_key(key)))
+    if manifest.row_count != extracted["rows"]:
+        raise SourceDataError(
+            f"{store.uri(src_bucket, key)}: the manifest says {manifest.row_count} rows, the extract said "
+            f"{extracted['rows']}; refusing to stage a file that changed after extraction"
+        )
+    dst = run.env.stage_bucket
+    staged = copy_and_standardize(store, src_bucket, key, dst, key)
+    store.put_bytes(dst, manifest_key(key), manifest.to_json_bytes())
+    store.put_bytes(dst, key + COLUMNS_SUFFIX, json.dumps(staged.column_map, indent=2).encode() + b"\n")
+    renamed = {o: s for o, s in staged.column_map.items() if o != s}
+    log.info(
+        "staged %s: %d columns (%d renamed), peeked %d bytes",
+        staged.uri,
+        len(staged.columns),
+        len(renamed),
+        staged.bytes_read,
+    )
+    return {
+        "bucket": dst,
+        "key": key,
+        "rows": manifest.row_count,
+        "columns": staged.columns,
+        "window": extracted["window"],
+    }

@@ -1,0 +1,368 @@
+"""Every broken config gives exactly the PATH:LINE: field: message lines a person needs to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xo_foundry.schemas.errors import ConfigErrors
+from xo_foundry.schemas.loader import load_pipeline
+
+# The seed example without its comments; the line numbers below refer to this text.
+VALID = """\
+dag:
+  domain: warbyparker
+  pipeline_name: gladly_daily
+  pipeline_type: snowflake_load
+  schedule: "50 6 * * *"
+  time_window:
+    refresh_type: daily
+    lag: { days: 1 }
+    timezone: "America/New_York"
+globals:
+  snowflake:
+    database: WBP_DB_DEV
+    schema: BRONZE
+sources:
+  contact_timestamps:
+    source_type: gladly_api
+    load_strategy: full_refresh
+    extractor:
+      metric_set: ContactTimestampsReport
+    snowflake:
+      target_table: GLADLY_CONTACT_TIMESTAMPS
+"""
+
+SOURCE = "sources.contact_timestamps"
+PATTERN = "^[A-Z][A-Z0-9_]*$"
+PRESETS = "@daily, @hourly, @weekly, @monthly, @yearly, @once"
+
+
+def edit(*replacements: tuple[str, str]) -> str:
+    """VALID with each ``(old, new)`` replaced once (old must be there, so a case cannot silently rot)."""
+    text = VALID
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def schedule(expr: str) -> str:
+    return edit(('"50 6 * * *"', f'"{expr}"'))
+
+
+SECOND_SOURCE = """\
+  work_sessions:
+    source_type: gladly_api
+    load_strategy: full_refresh
+    extractor:
+      endpoint: work_session_events
+    snowflake:
+      target_table: GLADLY_CONTACT_TIMESTAMPS
+"""
+
+CASES: list[tuple[str, str, list[str]]] = [
+    (
+        "unknown top key",
+        VALID + "sorces: {}\n",
+        ["p.yaml:22: sorces: unknown field 'sorces' (did you mean 'sources'?)"],
+    ),
+    (
+        "unknown nested key with suggestion",
+        edit(("metric_set: Contact", "metricset: Contact")),
+        [f"p.yaml:19: {SOURCE}.extractor.metricset: unknown field 'metricset' (did you mean 'metric_set'?)"],
+    ),
+    (
+        "unknown key in globals",
+        edit(("    schema: BRONZE", "    schem: BRONZE")),
+        ["p.yaml:13: globals.snowflake.schem: unknown field 'schem' (did you mean 'schema'?)"],
+    ),
+    (
+        "unknown dag key",
+        edit(('  schedule: "50', '  ownr: me\n  schedule: "50')),
+        ["p.yaml:5: dag.ownr: unknown field 'ownr' (did you mean 'owner'?)"],
+    ),
+    (
+        "missing target_table",
+        edit(("    snowflake:\n      target_table: GLADLY_CONTACT_TIMESTAMPS\n", "    snowflake: {}\n")),
+        [f"p.yaml:20: {SOURCE}.snowflake.target_table: field required"],
+    ),
+    (
+        "missing top-level globals",
+        edit(("globals:\n  snowflake:\n    database: WBP_DB_DEV\n    schema: BRONZE\n", "")),
+        ["p.yaml:1: globals: field required"],
+    ),
+    (
+        "missing pipeline_type",
+        edit(("  pipeline_type: snowflake_load\n", "")),
+        ["p.yaml:1: dag.pipeline_type: field required"],
+    ),
+    (
+        "missing source_type",
+        edit(("    source_type: gladly_api\n", "")),
+        [f"p.yaml:15: {SOURCE}.source_type: field required"],
+    ),
+    (
+        "missing timezone",
+        edit(('    timezone: "America/New_York"\n', "")),
+        ["p.yaml:6: dag.time_window.timezone: field required"],
+    ),
+    (
+        "missing metric_set for reports",
+        edit(("    extractor:\n      metric_set: ContactTimestampsReport\n", "    extractor: {}\n")),
+        [f"p.yaml:18: {SOURCE}.extractor.metric_set: field required when endpoint is 'reports'"],
+    ),
+    (
+        "metric_set with work_session_events",
+        edit(("      metric_set:", "      endpoint: work_session_events\n      metric_set:")),
+        [f"p.yaml:20: {SOURCE}.extractor.metric_set: not used with endpoint 'work_session_events' (remove it)"],
+    ),
+    (
+        "bad source_type",
+        edit(("gladly_api", "gladly_apii")),
+        [f"p.yaml:16: {SOURCE}.source_type: unknown source_type 'gladly_apii' (did you mean 'gladly_api'?)"],
+    ),
+    (
+        "bad load_strategy string",
+        edit(("load_strategy: full_refresh", "load_strategy: ful_refresh")),
+        [f"p.yaml:17: {SOURCE}.load_strategy: unknown load_strategy 'ful_refresh' (did you mean 'full_refresh'?)"],
+    ),
+    (
+        "bad load_strategy kind",
+        edit(("load_strategy: full_refresh", "load_strategy: {kind: incremntal, unique_key: [id]}")),
+        [f"p.yaml:17: {SOURCE}.load_strategy.kind: unknown kind 'incremntal' (did you mean 'incremental'?)"],
+    ),
+    (
+        "bad refresh_type",
+        edit(("refresh_type: daily", "refresh_type: dayly")),
+        ["p.yaml:7: dag.time_window.refresh_type: unknown refresh_type 'dayly' (did you mean 'daily'?)"],
+    ),
+    (
+        "incremental as a bare string",
+        edit(("load_strategy: full_refresh", "load_strategy: incremental")),
+        [
+            f"p.yaml:17: {SOURCE}.load_strategy: "
+            "incremental needs unique_key: write {kind: incremental, unique_key: [<column>, ...]}"
+        ],
+    ),
+    (
+        "historical as a bare string",
+        edit(("load_strategy: full_refresh", "load_strategy: historical")),
+        [
+            f"p.yaml:17: {SOURCE}.load_strategy: "
+            "historical needs unique_key: write {kind: historical, unique_key: [<column>, ...]}"
+        ],
+    ),
+    (
+        "incremental mapping without unique_key",
+        edit(("load_strategy: full_refresh", "load_strategy: {kind: incremental}")),
+        [f"p.yaml:17: {SOURCE}.load_strategy.unique_key: field required"],
+    ),
+    (
+        "incremental with an empty unique_key",
+        edit(("load_strategy: full_refresh", "load_strategy: {kind: incremental, unique_key: []}")),
+        [f"p.yaml:17: {SOURCE}.load_strategy.unique_key: needs at least 1 entry, got 0"],
+    ),
+    (
+        "cron with four fields",
+        schedule("50 6 * *"),
+        [
+            "p.yaml:5: dag.schedule: '50 6 * *' has 4 fields; a cron expression has 5 "
+            f"(minute hour day-of-month month day-of-week) or is one of {PRESETS}"
+        ],
+    ),
+    ("cron minute out of range", schedule("61 6 * * *"), ["p.yaml:5: dag.schedule: minute 61 is out of range 0-59"]),
+    ("cron month out of range", schedule("0 6 1 13 *"), ["p.yaml:5: dag.schedule: month 13 is out of range 1-12"]),
+    ("cron backwards range", schedule("0 18-6 * * *"), ["p.yaml:5: dag.schedule: hour range 18-6 runs backwards"]),
+    (
+        "cron zero step",
+        schedule("*/0 * * * *"),
+        ["p.yaml:5: dag.schedule: minute step '0' must be a whole number of at least 1"],
+    ),
+    (
+        "cron unknown day name",
+        schedule("0 6 * * FUNDAY"),
+        ["p.yaml:5: dag.schedule: day-of-week 'FUNDAY' is not a number or a name (SUN-SAT)"],
+    ),
+    (
+        "cron empty list item",
+        schedule("0 6,,7 * * *"),
+        ["p.yaml:5: dag.schedule: hour '6,,7' has an empty list item"],
+    ),
+    (
+        "cron unknown preset",
+        schedule("@dayly"),
+        ["p.yaml:5: dag.schedule: unknown preset '@dayly' (did you mean '@daily'?)"],
+    ),
+    (
+        "bad timezone",
+        edit(("America/New_York", "America/New_Yrok")),
+        ["p.yaml:9: dag.time_window.timezone: unknown IANA time zone 'America/New_Yrok'"],
+    ),
+    (
+        "bad metric set with suggestion",
+        edit(("ContactTimestampsReport", "ContactTimestampReport")),
+        [
+            f"p.yaml:19: {SOURCE}.extractor.metric_set: "
+            "unknown metric_set 'ContactTimestampReport' (did you mean 'ContactTimestampsReport'?)"
+        ],
+    ),
+    (
+        "lowercase database",
+        edit(("database: WBP_DB_DEV", "database: wbp_db_dev")),
+        [f"p.yaml:12: globals.snowflake.database: 'wbp_db_dev' must match {PATTERN}"],
+    ),
+    (
+        "invalid schema",
+        edit(("schema: BRONZE", "schema: bronze-1")),
+        [f"p.yaml:13: globals.snowflake.schema: 'bronze-1' must match {PATTERN}"],
+    ),
+    (
+        "invalid table",
+        edit(("target_table: GLADLY_CONTACT_TIMESTAMPS", "target_table: gladly contacts")),
+        [f"p.yaml:21: {SOURCE}.snowflake.target_table: 'gladly contacts' must match {PATTERN}"],
+    ),
+    (
+        "database of another domain",
+        edit(("database: WBP_DB_DEV", "database: CND_DB")),
+        [
+            "p.yaml:12: globals.snowflake.database: "
+            "CND_DB is not a database of domain 'warbyparker' (use WBP_DB or WBP_DB_DEV)"
+        ],
+    ),
+    (
+        "unknown domain with suggestion",
+        edit(("domain: warbyparker", "domain: warbyparkr")),
+        ["p.yaml:2: dag.domain: unknown domain 'warbyparkr' (did you mean 'warbyparker'?)"],
+    ),
+    (
+        "bad pipeline name",
+        edit(("pipeline_name: gladly_daily", "pipeline_name: Gladly-Daily")),
+        ["p.yaml:3: dag.pipeline_name: 'Gladly-Daily' must match ^[a-z][a-z0-9_]*$"],
+    ),
+    (
+        "pipeline name making a dag id over 200 characters",
+        edit(("pipeline_name: gladly_daily", "pipeline_name: " + "x" * 200)),
+        [
+            "p.yaml:3: dag.pipeline_name: dag id warbyparker_xxxxxxxxxxxxxxxxxxxxxxxxxxxx... "
+            "is 212 characters (at most 200)"
+        ],
+    ),
+    (
+        "bad source name",
+        edit(("  contact_timestamps:", "  Contact-Timestamps:")),
+        ["p.yaml:15: sources.Contact-Timestamps: 'Contact-Timestamps' must match ^[a-z][a-z0-9_]*$"],
+    ),
+    (
+        "wrong pipeline_type",
+        edit(("pipeline_type: snowflake_load", "pipeline_type: snowflake_loads")),
+        ["p.yaml:4: dag.pipeline_type: Input should be 'snowflake_load'"],
+    ),
+    (
+        "duplicate key",
+        edit(('  schedule: "50 6 * * *"\n', '  schedule: "50 6 * * *"\n  schedule: "0 7 * * *"\n')),
+        ["p.yaml:6: dag.schedule: duplicate key 'schedule' (first at line 5)"],
+    ),
+    (
+        "YAML syntax error",
+        edit(("    lag: { days: 1 }", "    lag: { days: 1 ")),
+        ["p.yaml:9: YAML syntax error: expected ',' or '}', but got ':'"],
+    ),
+    (
+        "tab indentation",
+        edit(("    refresh_type: daily", "\trefresh_type: daily")),
+        ["p.yaml:7: YAML syntax error: found character '\\t' that cannot start any token"],
+    ),
+    (
+        "two sources writing one table",
+        VALID + SECOND_SOURCE,
+        [
+            "p.yaml:28: sources.work_sessions.snowflake.target_table: "
+            "GLADLY_CONTACT_TIMESTAMPS is also the target of source 'contact_timestamps'"
+        ],
+    ),
+    (
+        "start_time after end_time",
+        edit(
+            (
+                "    refresh_type: daily\n    lag: { days: 1 }\n",
+                '    refresh_type: intraday_absolute\n    start_time: "18:00"\n    end_time: "09:00"\n',
+            )
+        ),
+        ["p.yaml:6: dag.time_window: start_time 18:00 must be before end_time 09:00"],
+    ),
+    (
+        "negative lag",
+        edit(("lag: { days: 1 }", "lag: { days: -1 }")),
+        ["p.yaml:8: dag.time_window.lag.days: Input should be greater than or equal to 0"],
+    ),
+    (
+        "empty sources",
+        VALID.split("sources:")[0] + "sources: {}\n",
+        ["p.yaml:14: sources: needs at least 1 entry, got 0"],
+    ),
+    (
+        "string for retries",
+        edit(('  schedule: "50', '  retries: two\n  schedule: "50')),
+        ["p.yaml:5: dag.retries: Input should be a valid integer, unable to parse string as an integer"],
+    ),
+    (
+        "retries out of range",
+        edit(('  schedule: "50', '  retries: 11\n  schedule: "50')),
+        ["p.yaml:5: dag.retries: Input should be less than or equal to 10"],
+    ),
+    (
+        "a list at the top",
+        "- dag\n- sources\n",
+        ["p.yaml:1: expected a mapping of dag, globals and sources at the top"],
+    ),
+    ("an empty file", "# nothing yet\n", ["p.yaml:1: the file is empty; a pipeline needs dag, globals and sources"]),
+    (
+        "dag is not a mapping",
+        edit(("dag:\n  domain: warbyparker\n", "dag: warbyparker\nx:\n  domain: warbyparker\n")),
+        [
+            "p.yaml:1: dag: expected a mapping, got str 'warbyparker'",
+            "p.yaml:2: x: unknown field 'x'",
+        ],
+    ),
+    (
+        "several errors, all reported, sorted by line",
+        edit(
+            ("target_table: GLADLY_CONTACT_TIMESTAMPS", "target_table: gladly"),
+            ("ContactTimestampsReport", "ContactTimestampReport"),
+            ('"50 6 * * *"', '"61 6 * * *"'),
+            ("    schema: BRONZE", "    schem: BRONZE"),
+        )
+        + "extra: 1\n",
+        [
+            "p.yaml:5: dag.schedule: minute 61 is out of range 0-59",
+            "p.yaml:13: globals.snowflake.schem: unknown field 'schem' (did you mean 'schema'?)",
+            f"p.yaml:19: {SOURCE}.extractor.metric_set: "
+            "unknown metric_set 'ContactTimestampReport' (did you mean 'ContactTimestampsReport'?)",
+            f"p.yaml:21: {SOURCE}.snowflake.target_table: 'gladly' must match {PATTERN}",
+            "p.yaml:22: extra: unknown field 'extra'",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_broken_config_reports_exact_problems(
+    text: str, expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.yaml").write_text(text)
+    with pytest.raises(ConfigErrors) as caught:
+        load_pipeline(Path("p.yaml"), root=tmp_path)
+    assert [str(p) for p in caught.value.problems] == expected
+    assert str(caught.value) == "\n".join(expected)
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CASES) >= 35
+
+
+def test_the_unedited_text_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(VALID)
+    assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "warbyparker_gladly_daily"
