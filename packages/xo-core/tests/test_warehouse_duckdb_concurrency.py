@@ -44,9 +44,7 @@ def request_for(table: str, file: LoadFile) -> LoadRequest:
 def counts(warehouse: DuckDBWarehouse, tables: list[str]) -> list[int]:
     connection = warehouse.connect_read_only(DB)
     try:
-        return [
-            connection.execute(f'SELECT count(*) FROM "{DB}"."BRONZE"."{t}"').fetchall()[0][0] for t in tables
-        ]
+        return [connection.execute(f'SELECT count(*) FROM "{DB}"."BRONZE"."{t}"').fetchall()[0][0] for t in tables]
     finally:
         connection.close()
 
@@ -109,9 +107,7 @@ def test_read_only_connection_works_without_a_writer_and_waits_for_one(tmp_path:
     warehouse.ensure_database(DB)
     reader = warehouse.connect_read_only(DB)
     try:
-        schemas = reader.execute(
-            f"SELECT schema_name FROM duckdb_schemas() WHERE database_name = '{DB}'"
-        ).fetchall()
+        schemas = reader.execute(f"SELECT schema_name FROM duckdb_schemas() WHERE database_name = '{DB}'").fetchall()
     finally:
         reader.close()
     assert {"BRONZE", "SILVER", "GOLD", "XO_META"} <= {s[0] for s in schemas}

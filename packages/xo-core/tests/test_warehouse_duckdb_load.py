@@ -37,9 +37,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> LoadFile:
     return LoadFile(uri=str(path), expected_rows=len(rows), source_key=f"stage/gladly/{path.name}")
 
 
-def make_request(
-    files: list[LoadFile], *, columns: list[str] | None = None, run_id: str = "run-1"
-) -> LoadRequest:
+def make_request(files: list[LoadFile], *, columns: list[str] | None = None, run_id: str = "run-1") -> LoadRequest:
     return LoadRequest(
         database=DB,
         schema="BRONZE",
@@ -70,9 +68,7 @@ def wh_first_file(tmp_path: Path) -> LoadFile:
     return write_csv(tmp_path / "day1.csv", ["Contact ID", "Note", "Agent Name"], TRICKY_ROWS)
 
 
-def test_loads_quoted_commas_newlines_and_quotes_as_varchar(
-    wh_duckdb: DuckDBWarehouse, wh_first_file: LoadFile
-):
+def test_loads_quoted_commas_newlines_and_quotes_as_varchar(wh_duckdb: DuckDBWarehouse, wh_first_file: LoadFile):
     result = load_bronze(wh_duckdb, make_request([wh_first_file]))
 
     assert result.rows_loaded == 4
@@ -88,14 +84,10 @@ def test_loads_quoted_commas_newlines_and_quotes_as_varchar(
             f"SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '{TABLE}'",
         )
     )
-    assert [types[c] for c in ("CONTACT_ID", "NOTE", "AGENT_NAME", "_XO_SOURCE_FILE", "_XO_RUN_ID")] == [
-        "VARCHAR"
-    ] * 5
+    assert [types[c] for c in ("CONTACT_ID", "NOTE", "AGENT_NAME", "_XO_SOURCE_FILE", "_XO_RUN_ID")] == ["VARCHAR"] * 5
     assert types["_XO_FILE_ROW_NUMBER"] == "BIGINT"
     assert types["_XO_LOADED_AT"] == types["_XO_WINDOW_START"] == "TIMESTAMP WITH TIME ZONE"
-    schemas = {
-        r[0] for r in query(wh_duckdb, f"SELECT schema_name FROM duckdb_schemas() WHERE database_name='{DB}'")
-    }
+    schemas = {r[0] for r in query(wh_duckdb, f"SELECT schema_name FROM duckdb_schemas() WHERE database_name='{DB}'")}
     assert {"BRONZE", "SILVER", "GOLD", "XO_META"} <= schemas
 
 
@@ -170,9 +162,7 @@ def test_crash_between_truncate_and_commit_keeps_the_old_rows(tmp_path: Path, wh
     assert [r.status for r in crashing.ledger_rows(DB, TABLE)] == ["SUCCEEDED", "FAILED"]
 
 
-def test_ragged_second_file_rolls_back_the_whole_load(
-    wh_duckdb: DuckDBWarehouse, wh_first_file: LoadFile, tmp_path
-):
+def test_ragged_second_file_rolls_back_the_whole_load(wh_duckdb: DuckDBWarehouse, wh_first_file: LoadFile, tmp_path):
     load_bronze(wh_duckdb, make_request([wh_first_file]))
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("Contact ID,Note,Agent Name\nr-1,ok,Al\nr-2,too,many,fields\n", encoding="utf-8")
@@ -182,23 +172,17 @@ def test_ragged_second_file_rolls_back_the_whole_load(
     with pytest.raises(LoadError, match="Expected Number of Columns"):
         load_bronze(wh_duckdb, make_request([good, bad], run_id="run-ragged"))
 
-    assert query(wh_duckdb, f'SELECT DISTINCT "_XO_RUN_ID", count(*) FROM {TARGET} GROUP BY 1') == [
-        ("run-1", 4)
-    ]
+    assert query(wh_duckdb, f'SELECT DISTINCT "_XO_RUN_ID", count(*) FROM {TARGET} GROUP BY 1') == [("run-1", 4)]
 
 
-def test_row_count_mismatch_fails_keeps_rows_and_is_in_the_ledger(
-    wh_duckdb: DuckDBWarehouse, wh_first_file: LoadFile
-):
+def test_row_count_mismatch_fails_keeps_rows_and_is_in_the_ledger(wh_duckdb: DuckDBWarehouse, wh_first_file: LoadFile):
     load_bronze(wh_duckdb, make_request([wh_first_file]))
     lying = LoadFile(uri=wh_first_file.uri, expected_rows=5, source_key=wh_first_file.source_key)
 
     with pytest.raises(LoadError, match="loaded 4 rows but the extract wrote 5"):
         load_bronze(wh_duckdb, make_request([lying], run_id="run-mismatch"))
 
-    assert query(wh_duckdb, f'SELECT DISTINCT "_XO_RUN_ID", count(*) FROM {TARGET} GROUP BY 1') == [
-        ("run-1", 4)
-    ]
+    assert query(wh_duckdb, f'SELECT DISTINCT "_XO_RUN_ID", count(*) FROM {TARGET} GROUP BY 1') == [("run-1", 4)]
     failed = wh_duckdb.ledger_rows(DB, f"BRONZE.{TABLE}")[-1]
     assert (failed.run_id, failed.status, failed.rows_loaded, failed.expected_rows) == (
         "run-mismatch",

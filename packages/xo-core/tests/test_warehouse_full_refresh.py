@@ -76,9 +76,7 @@ def test_success_sends_ddl_before_begin_and_commits_last(wh_session: RecordingSe
     ]
 
 
-def test_failure_after_begin_sends_an_explicit_rollback_and_no_commit(
-    wh_session: RecordingSession, tmp_path: Path
-):
+def test_failure_after_begin_sends_an_explicit_rollback_and_no_commit(wh_session: RecordingSession, tmp_path: Path):
     with pytest.raises(LoadError):
         run_full_refresh(wh_session, request(tmp_path, expected_rows=3))
 

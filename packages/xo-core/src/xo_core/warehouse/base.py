@@ -2,7 +2,8 @@
 
 A load goes: ``LoadRequest`` (validated here, before any SQL exists) → ``FullRefreshPlan`` (``plan.py``,
 backend-independent) → statements, rendered partly by the shared runner (``full_refresh.py``: BEGIN,
-TRUNCATE, COMMIT, ROLLBACK, ledger) and partly by the backend's ``LoadSession`` (reading one file).
+TRUNCATE, COMMIT, ROLLBACK, ledger) and partly by the backend's ``LoadSession`` (reading one file, or
+all of them at once for a session that is also ``LoadsFilesTogether``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from xo_core.errors import ConfigError
 from xo_core.identifiers import COLUMN_NAME_RE, validate_identifier
@@ -143,6 +144,18 @@ class LoadSession(ExecutesSql, Protocol):
 
     def query_ids(self) -> list[str]:
         """Ids of the queries sent so far (empty where the backend has none, like DuckDB)."""
+        ...
+
+
+@runtime_checkable
+class LoadsFilesTogether(Protocol):
+    """A ``LoadSession`` that loads all of a plan's files itself (Snowflake: one COPY naming every file).
+
+    The shared runner calls ``load_files`` instead of ``load_file`` once per file when a session has it.
+    """
+
+    def load_files(self, plan: FullRefreshPlan) -> int:
+        """Load every file of the plan (source columns + metadata) and return how many rows went in."""
         ...
 
 

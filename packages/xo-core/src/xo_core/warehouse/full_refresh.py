@@ -1,7 +1,8 @@
 """The one transaction protocol of a full-refresh load, shared by every backend.
 
     ledger STARTED (autocommit) → check files → DDL (schema, table, new columns; never inside the
-    transaction: in Snowflake any DDL commits it) → BEGIN → TRUNCATE → one INSERT/COPY per file →
+    transaction: in Snowflake any DDL commits it) → BEGIN → TRUNCATE → one INSERT per file (or the
+    session's own ``load_files``: Snowflake's COPY naming every file) →
     rows loaded == rows expected? → ledger SUCCEEDED → COMMIT
 
 On any error after BEGIN the runner sends an explicit ROLLBACK before anything else: Snowflake keeps a
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 
 from xo_core.errors import LoadError, TransientError, XoError
 from xo_core.warehouse import ledger
-from xo_core.warehouse.base import LoadRequest, LoadResult, LoadSession
+from xo_core.warehouse.base import LoadRequest, LoadResult, LoadSession, LoadsFilesTogether
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 from xo_core.warehouse.plan import FullRefreshPlan, plan_full_refresh
 
@@ -46,6 +47,9 @@ def run_full_refresh(
         rows_loaded, finished_at = _replace_rows(session, plan, after_truncate)
     except Exception as exc:
         error = _as_xo_error(plan, exc)
+        if error is not exc:  # keep what the runner noted on the original, e.g. a failed ROLLBACK
+            for note in getattr(exc, "__notes__", ()):
+                error.add_note(note)
         try:
             ledger.record_finished(
                 session,
@@ -101,7 +105,7 @@ def _replace_rows(
         session.execute(plan.truncate_sql())
         if after_truncate is not None:
             after_truncate(plan)
-        rows_loaded = sum(session.load_file(plan, file) for file in plan.files)
+        rows_loaded = _load_rows(session, plan)
         if rows_loaded != plan.expected_rows:
             raise LoadError(
                 f"{plan.display_name}: loaded {rows_loaded} rows but the extract wrote {plan.expected_rows}"
@@ -124,6 +128,12 @@ def _replace_rows(
             exc.add_note(f"ROLLBACK of {plan.display_name} also failed: {rollback_exc}")
         raise
     return rows_loaded, finished_at
+
+
+def _load_rows(session: LoadSession, plan: FullRefreshPlan) -> int:
+    if isinstance(session, LoadsFilesTogether):
+        return session.load_files(plan)
+    return sum(session.load_file(plan, file) for file in plan.files)
 
 
 def _as_xo_error(plan: FullRefreshPlan, exc: Exception) -> XoError:

@@ -24,9 +24,7 @@ SOURCE_FILE = MetadataColumn("_XO_SOURCE_FILE", "VARCHAR", "object key of the st
 FILE_ROW_NUMBER = MetadataColumn(
     "_XO_FILE_ROW_NUMBER", "BIGINT", "1-based data row number within that file (header not counted)"
 )
-LOADED_AT = MetadataColumn(
-    "_XO_LOADED_AT", "TIMESTAMP WITH TIME ZONE", "when the load started (one per load)"
-)
+LOADED_AT = MetadataColumn("_XO_LOADED_AT", "TIMESTAMP WITH TIME ZONE", "when the load started (one per load)")
 RUN_ID = MetadataColumn("_XO_RUN_ID", "VARCHAR", "the pipeline run that loaded the row")
 WINDOW_START = MetadataColumn("_XO_WINDOW_START", "TIMESTAMP WITH TIME ZONE", "start of the extracted window")
 WINDOW_END = MetadataColumn("_XO_WINDOW_END", "TIMESTAMP WITH TIME ZONE", "end of the extracted window")

@@ -5,6 +5,7 @@ Exit codes: 0 fine, 1 invalid configs or stale DAGs or a failed run, 2 bad usage
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -101,7 +102,7 @@ def run(
     """Run a pipeline end to end for one logical date: through Airflow's dag.test(), or --direct."""
     from xo_core.environment import environment
     from xo_core.errors import XoError
-    from xo_foundry.cli.run import logical_date_for, run_airflow, run_direct
+    from xo_foundry.cli.run import logical_date_for, run_airflow, run_direct, run_log_path
     from xo_foundry.time_window import window_for_date
 
     try:
@@ -114,17 +115,31 @@ def run(
     logical_date = logical_date_for(config, day)
     mode = "directly" if direct else "through Airflow (dag.test)"
     typer.echo(f"{config.dag_id}: window {window_for_date(config.dag.time_window, day)}, env {env.name}, {mode}")
+    log_path = run_log_path(env, config, logical_date)
     try:
-        steps = run_direct(config, logical_date) if direct else run_airflow(config, logical_date, env, dags_dir())
+        if direct:
+            steps = run_direct(config, logical_date)
+        else:
+            steps = run_airflow(config, logical_date, env, dags_dir(), log_path)
     except XoError as exc:
         typer.echo(f"FAILED: {exc}", err=True)
         raise typer.Exit(1) from None
     for step in steps:
         detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table"))
         typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
+    if not direct:
+        typer.echo(f"  Airflow log: {log_path}")
     if any(step.state != "success" for step in steps):
-        typer.echo(f"FAILED: {config.dag_id} did not succeed; see the task logs under {env.airflow_home}", err=True)
+        typer.echo(f"FAILED: {config.dag_id} did not succeed. Last lines of {log_path}:", err=True)
+        typer.echo(_tail(log_path), err=True)
         raise typer.Exit(1)
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    if not path.is_file():
+        return ""
+    with path.open(encoding="utf-8", errors="replace") as f:
+        return "".join(deque(f, maxlen=lines))
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Generator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -71,19 +73,51 @@ def prepare_airflow(env: Environment, dags_dir: Path) -> None:
             raise XoError(f"airflow db migrate failed in {home}:\n{done.stderr[-2000:]}")
 
 
-def run_airflow(pipeline: PipelineConfig, logical_date: datetime, env: Environment, dags_dir: Path) -> list[StepResult]:
-    """Parse the pipeline's generated DAG file and run it with ``dag.test()``: the real DAG, the real tasks."""
-    prepare_airflow(env, dags_dir)
-    from airflow.dag_processing.dagbag import DagBag
+def run_log_path(env: Environment, pipeline: PipelineConfig, logical_date: datetime) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return env.home / "logs" / pipeline.dag_id / f"{logical_date.date().isoformat()}-{stamp}.log"
 
-    dag_file = dags_dir / f"{pipeline.dag.domain}.py"
-    bag = DagBag(dag_folder=str(dag_file), safe_mode=False)
-    if bag.import_errors:
-        raise XoError(f"{dag_file} does not import:\n" + "\n".join(bag.import_errors.values()))
-    dag = bag.dags.get(pipeline.dag_id)
-    if dag is None:
-        raise XoError(f"{dag_file} has no DAG {pipeline.dag_id}: run `make generate`")
-    dag_run = dag.test(logical_date=logical_date)
+
+@contextmanager
+def output_to(log_path: Path) -> Generator[None]:
+    """Send this process's stdout and stderr (file descriptors, so Airflow's own handlers too) to a file."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log_path.open("ab") as log_file:
+        os.dup2(log_file.fileno(), 1)
+        os.dup2(log_file.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def run_airflow(
+    pipeline: PipelineConfig, logical_date: datetime, env: Environment, dags_dir: Path, log_path: Path
+) -> list[StepResult]:
+    """Parse the pipeline's generated DAG file and run it with ``dag.test()``: the real DAG, the real tasks.
+
+    Airflow's own output (scheduler and task logs) goes to ``log_path``.
+    """
+    prepare_airflow(env, dags_dir)
+    with output_to(log_path):
+        from airflow.dag_processing.dagbag import DagBag
+
+        dag_file = dags_dir / f"{pipeline.dag.domain}.py"
+        bag = DagBag(dag_folder=str(dag_file), safe_mode=False)
+        if bag.import_errors:
+            raise XoError(f"{dag_file} does not import:\n" + "\n".join(bag.import_errors.values()))
+        dag = bag.dags.get(pipeline.dag_id)
+        if dag is None:
+            raise XoError(f"{dag_file} has no DAG {pipeline.dag_id}: run `make generate`")
+        dag_run = dag.test(logical_date=logical_date)
     results = []
     for ti in sorted(dag_run.get_task_instances(), key=lambda t: (t.start_date or logical_date, t.task_id)):
         seconds = (ti.end_date - ti.start_date).total_seconds() if ti.start_date and ti.end_date else 0.0

@@ -58,6 +58,4 @@ def check_csv_file(plan: FullRefreshPlan, file: LoadFile) -> None:
     if not header:
         raise LoadError(f"{where} starts with a blank line: the first line must be the header")
     if len(header) != len(plan.columns):
-        raise LoadError(
-            f"{where} has {len(header)} header fields but the load names {len(plan.columns)} columns"
-        )
+        raise LoadError(f"{where} has {len(header)} header fields but the load names {len(plan.columns)} columns")

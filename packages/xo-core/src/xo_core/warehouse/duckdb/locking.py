@@ -31,9 +31,7 @@ def _who() -> str:
 
 
 @contextmanager
-def hold_write_lock(
-    lock_path: Path, *, purpose: str, timeout: float = DEFAULT_LOCK_TIMEOUT_SECONDS
-) -> Generator[None]:
+def hold_write_lock(lock_path: Path, *, purpose: str, timeout: float = DEFAULT_LOCK_TIMEOUT_SECONDS) -> Generator[None]:
     """Hold the exclusive lock at ``lock_path`` for the block; ``TransientError`` after ``timeout`` s."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -63,8 +61,7 @@ def _acquire(fd: int, lock_path: Path, *, purpose: str, timeout: float) -> None:
             if remaining <= 0:
                 holder = os.pread(fd, 1024, 0).decode(errors="replace") or "an unknown writer"
                 raise TransientError(
-                    f"{_who()} waited {timeout:g} s for the write lock {lock_path} ({purpose});"
-                    f" it is held by {holder}"
+                    f"{_who()} waited {timeout:g} s for the write lock {lock_path} ({purpose}); it is held by {holder}"
                 ) from None
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, _MAX_POLL_SECONDS)
