@@ -22,7 +22,7 @@ setup: $(VENV_STAMP) ## install the environment (uv, the locked dependencies)
 
 .PHONY: demo
 demo: $(VENV_STAMP) ## run the main job on the embedded default
-	$(RUN) xo-foundry demo
+	$(RUN) xo-sandbox demo
 
 .PHONY: test
 test: lint typecheck lockcheck dagcheck pytest ## every check: lint, format, types, lock, generated DAGs, tests

@@ -52,5 +52,23 @@ def serve(
         typer.echo("stopped")
 
 
+@app.command()
+def demo(
+    on: Annotated[str | None, typer.Option("--date", help="logical date YYYY-MM-DD (default: today)")] = None,
+    direct: Annotated[bool, typer.Option("--direct", help="run the task functions without Airflow")] = False,
+) -> None:
+    """Run the demo pipelines end to end on the embedded default and show what landed."""
+    from datetime import date
+
+    from xo_sandbox.demo import run_demo
+
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise typer.BadParameter(f"{on!r} is not a date as YYYY-MM-DD", param_hint="--date") from None
+    if run_demo(day, direct=direct, echo=typer.echo):
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

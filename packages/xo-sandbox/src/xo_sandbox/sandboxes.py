@@ -1,0 +1,67 @@
+"""Every simulator at once, and the Airflow connections that point the pipelines at them.
+
+The pipelines find their sources through connections (``AIRFLOW_CONN_<ID>``), exactly as in production; the
+sandbox only decides where those connections point. ``connection_env()`` is what a demo, a test or an engineer's
+shell (``eval "$(xo-sandbox serve --all --print-env)"``) sets.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from xo_sandbox.gladly import DEFAULT_CREDENTIALS as GLADLY_CREDENTIALS
+from xo_sandbox.gladly import GladlySandbox
+from xo_sandbox.http import SandboxServer
+
+
+def _conn(conn_type: str, host: str, login: str = "", password: str = "", **extra: Any) -> str:
+    body: dict[str, Any] = {"conn_type": conn_type, "host": host, "login": login, "password": password}
+    if extra:
+        body["extra"] = extra
+    return json.dumps(body, sort_keys=True)
+
+
+@dataclass
+class Sandboxes:
+    """The running simulators by vendor name."""
+
+    servers: dict[str, SandboxServer] = field(default_factory=dict)
+    _stack: ExitStack = field(default_factory=ExitStack)
+
+    def connection_env(self) -> dict[str, str]:
+        """``AIRFLOW_CONN_*`` variables for every connection the example pipelines use."""
+        env: dict[str, str] = {}
+        gladly = self.servers.get("gladly")
+        if gladly is not None:
+            for org in ("warbyparker", "condenast"):
+                user, token = GLADLY_CREDENTIALS[org]
+                env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", gladly.url, user, token)
+        return env
+
+    def urls(self) -> dict[str, str]:
+        return {name: server.url for name, server in self.servers.items()}
+
+    def __enter__(self) -> Sandboxes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._stack.close()
+
+
+def start_all(*, volume_scale: float = 1.0) -> Sandboxes:
+    """Start every simulator on a free port of 127.0.0.1; stop them with ``stop()`` or a ``with`` block."""
+    sandboxes = Sandboxes()
+    try:
+        gladly = GladlySandbox(volume_scale=volume_scale)
+        sandboxes._stack.enter_context(gladly)
+        sandboxes.servers["gladly"] = gladly
+    except BaseException:
+        sandboxes.stop()
+        raise
+    return sandboxes
