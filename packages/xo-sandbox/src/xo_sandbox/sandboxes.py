@@ -28,17 +28,19 @@ def _conn(conn_type: str, host: str, login: str = "", password: str = "", **extr
 class Sandboxes:
     """The running simulators by vendor name."""
 
-    servers: dict[str, SandboxServer] = field(default_factory=dict)
+    gladly: GladlySandbox
     _stack: ExitStack = field(default_factory=ExitStack)
+
+    @property
+    def servers(self) -> dict[str, SandboxServer]:
+        return {"gladly": self.gladly}
 
     def connection_env(self) -> dict[str, str]:
         """``AIRFLOW_CONN_*`` variables for every connection the example pipelines use."""
         env: dict[str, str] = {}
-        gladly = self.servers.get("gladly")
-        if gladly is not None:
-            for org in ("warbyparker", "condenast"):
-                user, token = GLADLY_CREDENTIALS[org]
-                env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", gladly.url, user, token)
+        for org in ("warbyparker", "condenast"):
+            user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
+            env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
         return env
 
     def urls(self) -> dict[str, str]:
@@ -54,14 +56,8 @@ class Sandboxes:
         self._stack.close()
 
 
-def start_all(*, volume_scale: float = 1.0) -> Sandboxes:
+def start_all(*, volume_scale: float = 1.0, gladly_credentials: dict[str, tuple[str, str]] | None = None) -> Sandboxes:
     """Start every simulator on a free port of 127.0.0.1; stop them with ``stop()`` or a ``with`` block."""
-    sandboxes = Sandboxes()
-    try:
-        gladly = GladlySandbox(volume_scale=volume_scale)
-        sandboxes._stack.enter_context(gladly)
-        sandboxes.servers["gladly"] = gladly
-    except BaseException:
-        sandboxes.stop()
-        raise
-    return sandboxes
+    with ExitStack() as stack:
+        gladly = stack.enter_context(GladlySandbox(volume_scale=volume_scale, credentials=gladly_credentials))
+        return Sandboxes(gladly=gladly, _stack=stack.pop_all())
