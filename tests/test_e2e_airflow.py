@@ -25,7 +25,7 @@ def test_airflow_run_loads_bronze_and_leaks_no_secret(tmp_path: Path) -> None:
     user = "api@warbyparker.example"
     credentials = {"warbyparker": (user, token), "condenast": ("api@condenast.example", f"other-{token}")}
     home = tmp_path / "xo-home"
-    with start_all(gladly_credentials=credentials) as sandboxes:
+    with start_all(gladly_credentials=credentials, relaxed_limits=True) as sandboxes:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_"))},
             **sandboxes.connection_env(),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS as GLADLY_CREDENTIALS
-from xo_sandbox.gladly import GladlySandbox
+from xo_sandbox.gladly import GladlySandbox, RateLimits
 from xo_sandbox.http import SandboxServer
 
 
@@ -56,8 +56,20 @@ class Sandboxes:
         self._stack.close()
 
 
-def start_all(*, volume_scale: float = 1.0, gladly_credentials: dict[str, tuple[str, str]] | None = None) -> Sandboxes:
-    """Start every simulator on a free port of 127.0.0.1; stop them with ``stop()`` or a ``with`` block."""
+def start_all(
+    *,
+    volume_scale: float = 1.0,
+    gladly_credentials: dict[str, tuple[str, str]] | None = None,
+    relaxed_limits: bool = False,
+) -> Sandboxes:
+    """Start every simulator on a free port of 127.0.0.1; stop them with ``stop()`` or a ``with`` block.
+
+    The vendors' real rate limits apply unless ``relaxed_limits`` (for test suites that make many requests
+    a minute; the limits themselves are tested against each simulator).
+    """
+    gladly_limits = RateLimits(reports_per_minute=10_000, reports_in_flight=8) if relaxed_limits else None
     with ExitStack() as stack:
-        gladly = stack.enter_context(GladlySandbox(volume_scale=volume_scale, credentials=gladly_credentials))
+        gladly = stack.enter_context(
+            GladlySandbox(volume_scale=volume_scale, credentials=gladly_credentials, limits=gladly_limits)
+        )
         return Sandboxes(gladly=gladly, _stack=stack.pop_all())
