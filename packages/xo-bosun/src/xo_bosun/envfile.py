@@ -1,0 +1,103 @@
+"""The developer's ``.env``: ``.env.example`` with XO_HOME filled in, plus an empty line per connection.
+
+Connections are Airflow connections given as ``AIRFLOW_CONN_<ID>`` variables (see ``xo_core.credentials``);
+the values stay empty here: ``.env`` is git-ignored and only its owner writes secrets into it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from xo_bosun.pipelines import PipelineInfo
+
+EXAMPLE_FILE = ".env.example"
+ENV_FILE = ".env"
+
+# The JSON each kind of connection expects; ``password`` is always the secret.
+CONNECTION_SHAPES: dict[str, dict[str, str]] = {
+    "gladly_api": {
+        "conn_type": "http",
+        "host": "<org>.gladly.com",
+        "login": "<API user e-mail>",
+        "password": "<API token>",
+    },
+    "sprout_api": {"conn_type": "http", "host": "api.sproutsocial.com", "login": "", "password": "<API token>"},
+    "gmail_attachment": {
+        "conn_type": "google_cloud_platform",
+        "host": "gmail.googleapis.com",
+        "login": "<mailbox address>",
+        "password": "<OAuth refresh token>",
+    },
+    "google_sheets": {
+        "conn_type": "google_cloud_platform",
+        "host": "sheets.googleapis.com",
+        "login": "<service account e-mail>",
+        "password": "<service account private key>",
+    },
+    "bamboohr_api": {"conn_type": "http", "host": "api.bamboohr.com", "login": "", "password": "<API key>"},
+}
+
+
+def conn_var(conn_id: str) -> str:
+    """The variable Airflow (and xo_core.credentials) reads connection ``conn_id`` from."""
+    return f"AIRFLOW_CONN_{conn_id.upper()}"
+
+
+def connections_needed(pipelines: Sequence[PipelineInfo]) -> dict[str, tuple[str, list[str]]]:
+    """Connection id → (source type, the pipelines using it), for every readable pipeline."""
+    users: dict[str, list[str]] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for info in pipelines:
+        for source in info.sources:
+            if source.connection_id is None:
+                continue
+            kinds.setdefault(source.connection_id, source.source_type)
+            if info.ref not in users[source.connection_id]:
+                users[source.connection_id].append(info.ref)
+    return {conn_id: (kinds[conn_id], users[conn_id]) for conn_id in sorted(users)}
+
+
+def defined_names(text: str) -> set[str]:
+    """The variable names a ``.env`` text assigns (``KEY=...`` or ``export KEY=...``), commented lines excluded."""
+    names = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            names.add(line.removeprefix("export ").partition("=")[0].strip())
+    return names
+
+
+def _fill_home(example: str, root: Path) -> str:
+    """An empty ``XO_HOME=`` gets the checkout's ``.xo`` folder; every other line is kept as written."""
+    lines = []
+    for line in example.splitlines():
+        lines.append(f"XO_HOME={root / '.xo'}" if line.strip() == "XO_HOME=" else line)
+    return "\n".join(lines) + "\n"
+
+
+def connection_block(pipelines: Sequence[PipelineInfo], skip: set[str]) -> str:
+    """Commented, empty ``AIRFLOW_CONN_<ID>=`` lines for every connection a pipeline uses (but not ``skip``)."""
+    out: list[str] = []
+    for conn_id, (source_type, users) in connections_needed(pipelines).items():
+        var = conn_var(conn_id)
+        if var in skip:
+            continue
+        shape = json.dumps(CONNECTION_SHAPES.get(source_type, {"conn_type": "http", "password": "<secret>"}))
+        out += [f"# {conn_id} ({source_type}), used by: {', '.join(users)}", f"# JSON: {shape}", f"{var}=", ""]
+    if not out:
+        return ""
+    head = ["", "# Connections of the pipelines (filled in by `xo setup`; the values are yours to write)."]
+    return "\n".join(head + out)
+
+
+def render_env(example: str, root: Path, pipelines: Sequence[PipelineInfo]) -> str:
+    """The text of a new ``.env``: the example with XO_HOME filled, then the connections the example lacks."""
+    base = _fill_home(example, root)
+    lines = [] if "XO_ENV" in defined_names(base) else ["XO_ENV=local"]
+    if "XO_HOME" not in defined_names(base):
+        lines.append(f"XO_HOME={root / '.xo'}")
+    extra = ("\n".join(lines) + "\n") if lines else ""
+    return base + extra + connection_block(pipelines, defined_names(base))

@@ -1,0 +1,129 @@
+"""`xo setup` on a throwaway git checkout: the steps, the git hook, .env, and running it twice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from xo_bosun.cli import app
+
+runner = CliRunner()
+CONFIGS = Path("apps/airflow/xo-pipelines/configs")
+
+
+def setup(repo: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--repo", str(repo), "setup", "--no-sync", *extra])
+    return result.exit_code, result.output
+
+
+def _hook(repo: Path) -> Path:
+    return repo / ".git" / "hooks" / "pre-commit"
+
+
+def _env_vars(text: str) -> dict[str, str]:
+    pairs = (line.partition("=") for line in text.splitlines() if line and not line.startswith("#"))
+    return {key: value for key, _, value in pairs}
+
+
+def test_setup_reports_each_step_and_a_summary(bosun_git_checkout: Path) -> None:
+    code, out = setup(bosun_git_checkout)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("[1/5] Python 3.12 ... ok: Python 3.12")
+    assert lines[1].startswith("[2/5] uv ... ok: uv ")
+    assert lines[2] == "[3/5] locked environment (uv sync) ... skipped: --no-sync"
+    assert lines[3].startswith("[4/5] git pre-commit hook ... ok: installed")
+    assert lines[4].startswith("[5/5] .env ... ok: wrote")
+    assert lines[5] == f"setup of {bosun_git_checkout.resolve()}: 4 ok, 1 skipped"
+
+
+def test_env_has_a_line_for_every_connection_the_pipelines_use(bosun_git_checkout: Path) -> None:
+    (bosun_git_checkout / CONFIGS / "core" / "broken.yaml").write_text("dag: [\n")  # ignored, not fatal
+    assert setup(bosun_git_checkout)[0] == 0
+    text = (bosun_git_checkout / ".env").read_text()
+    values = _env_vars(text)
+    assert values["XO_ENV"] == "local"
+    assert values["XO_HOME"] == str(bosun_git_checkout.resolve() / ".xo")
+    # Named connections, and the per-type defaults of sources that name none; s3_upload needs none.
+    for var in (
+        "AIRFLOW_CONN_GLADLY_WARBYPARKER",
+        "AIRFLOW_CONN_GLADLY_CONDENAST",
+        "AIRFLOW_CONN_SPROUT_DEFAULT",
+        "AIRFLOW_CONN_GMAIL_DEFAULT",
+        "AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT",
+        "AIRFLOW_CONN_BAMBOOHR_DEFAULT",
+    ):
+        assert values[var] == "", var
+    assert not any("S3" in key for key in values)
+    lines = text.splitlines()
+    at = lines.index("AIRFLOW_CONN_GLADLY_WARBYPARKER=")
+    assert lines[at - 2] == (
+        "# gladly_warbyparker (gladly_api), used by: warbyparker/gladly_daily, warbyparker/gladly_intraday"
+    )
+    assert lines[at - 1].startswith('# JSON: {"conn_type": "http", "host": ')
+    assert '"login": ' in lines[at - 1] and '"password": ' in lines[at - 1]
+
+
+def test_running_setup_again_changes_nothing(bosun_git_checkout: Path) -> None:
+    setup(bosun_git_checkout)
+    env_before = (bosun_git_checkout / ".env").read_text()
+    code, out = setup(bosun_git_checkout)
+    assert code == 0
+    assert "[4/5] git pre-commit hook ... ok: up to date" in out
+    assert "[5/5] .env ... ok: kept the existing .env" in out
+    assert (bosun_git_checkout / ".env").read_text() == env_before
+
+
+def test_an_existing_env_is_never_overwritten_and_its_gaps_are_named(bosun_git_checkout: Path) -> None:
+    (bosun_git_checkout / ".env").write_text("XO_ENV=dev\nAIRFLOW_CONN_SPROUT_DEFAULT=secret-uri\n")
+    code, out = setup(bosun_git_checkout)
+    assert code == 0
+    assert (bosun_git_checkout / ".env").read_text() == "XO_ENV=dev\nAIRFLOW_CONN_SPROUT_DEFAULT=secret-uri\n"
+    step = next(line for line in out.splitlines() if line.startswith("[5/5]"))
+    assert step.startswith("[5/5] .env ... warning: kept the existing .env; it lacks AIRFLOW_CONN_BAMBOOHR_DEFAULT")
+    assert "AIRFLOW_CONN_SPROUT_DEFAULT" not in step
+    assert "secret-uri" not in out
+
+
+def test_the_installed_hook_runs_make_lint_and_blocks_a_failing_commit(bosun_git_checkout: Path) -> None:
+    setup(bosun_git_checkout)
+    assert os.access(_hook(bosun_git_checkout), os.X_OK)
+    (bosun_git_checkout / "Makefile").write_text("lint:\n\t@echo LINT-RAN; exit 3\n")
+    git = shutil.which("git") or "git"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    subprocess.run([git, "add", "Makefile"], cwd=bosun_git_checkout, check=True)
+    done = subprocess.run(
+        [git, "commit", "-m", "x"], cwd=bosun_git_checkout, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode != 0
+    assert "LINT-RAN" in done.stdout + done.stderr
+
+
+def test_a_foreign_hook_is_kept_unless_forced_then_backed_up(bosun_git_checkout: Path) -> None:
+    hook = _hook(bosun_git_checkout)
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\necho mine\n")
+    code, out = setup(bosun_git_checkout)
+    assert code == 0
+    assert "[4/5] git pre-commit hook ... warning:" in out and "--force" in out
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+    code, out = setup(bosun_git_checkout, "--force")
+    assert code == 0 and "ok: replaced" in out
+    assert "make --no-print-directory lint" in hook.read_text()
+    assert hook.with_name("pre-commit.before-xo").read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_outside_git_the_hook_step_is_skipped(bosun_checkout: Path) -> None:
+    code, out = setup(bosun_checkout)
+    assert code == 0
+    assert "[4/5] git pre-commit hook ... skipped: not a git checkout" in out
