@@ -143,3 +143,23 @@ def test_an_error_text_instead_of_csv_fails_clearly_and_publishes_nothing(xo_hom
         sandboxes.gladly.faults.clear()
     ingest = xo_home / "objects" / "xo-ingest"
     assert not ingest.exists() or [p for p in ingest.rglob("*") if p.is_file()] == []
+
+
+def test_an_empty_window_empties_the_bronze_table(xo_home: Path, sandboxes: Sandboxes) -> None:
+    """Gladly answers a window without data with an empty body: BRONZE is that window's snapshot, so 0 rows."""
+    pipeline = _pipeline("warbyparker/gladly_daily")
+    config = pipeline.model_dump(mode="json", by_alias=True)
+    _, _, before = _load_once_then(pipeline, xo_home)
+    assert before > 0
+    sandboxes.gladly.faults.add([Fault("empty", path="/api/v1/reports")])
+    third = _context(pipeline, "run-3")
+    extracted = tasks.extract(config, "contact_timestamps", third)
+    assert extracted["rows"] == 0
+    staged = tasks.stage(config, "contact_timestamps", extracted, third)
+    assert staged["columns"] == []
+    loaded = tasks.load(config, "contact_timestamps", staged, third)
+    assert loaded["rows"] == 0
+    assert _rows(xo_home, f"SELECT count(*) FROM {TABLE}") == [(0,)]
+    assert "CONTACT_ID" in [r[0] for r in _rows(xo_home, f"DESCRIBE {TABLE}")]
+    ledger = DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV", "GLADLY_CONTACT_TIMESTAMPS")
+    assert [(row.run_id, row.status, row.rows_loaded) for row in ledger][-1] == ("run-3", "SUCCEEDED", 0)

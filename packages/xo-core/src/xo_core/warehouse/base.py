@@ -173,3 +173,7 @@ class Warehouse(Protocol):
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:
         """The load ledger of a database, oldest first; ``table`` is ``NAME`` or ``SCHEMA.NAME``."""
         ...
+
+    def table_columns(self, database: str, schema: str, table: str) -> list[str]:
+        """The table's source columns in order (no ``_XO_`` metadata); empty when the table does not exist."""
+        ...

@@ -21,18 +21,30 @@ def load(
     bucket, key = str(staged["bucket"]), str(staged["key"])
     manifest = Manifest.from_json_bytes(store.get_bytes(bucket, manifest_key(key)))
     window = window_from_xcom(staged)
+    warehouse = warehouse_for(run.env)
+    database = run.env.database(run.pipeline.database)
+    schema, table = run.pipeline.schema_name, run.source.snowflake.target_table
+    columns = list(staged["columns"])
+    if not columns:
+        # An empty window without a header: BRONZE holds the window's snapshot, so it must become empty too.
+        # Load a header-only file with the table's own columns; a table that never existed stays absent.
+        columns = warehouse.table_columns(database, schema, table)
+        if not columns:
+            log.info("empty window and no table %s.%s.%s yet: nothing to load", database, schema, table)
+            return {"table": f"{database}.{schema}.{table}", "rows": 0, "load_id": None}
+        store.put_bytes(bucket, key, (",".join(columns) + "\n").encode())
     request = LoadRequest(
-        database=run.env.database(run.pipeline.database),
-        schema=run.pipeline.schema_name,
-        table=run.source.snowflake.target_table,
-        columns=list(staged["columns"]),
+        database=database,
+        schema=schema,
+        table=table,
+        columns=columns,
         files=[LoadFile(uri=store.uri(bucket, key), expected_rows=manifest.row_count, source_key=key)],
         run_id=run.run_id,
         window_start=window.start,
         window_end=window.end,
         load_strategy=run.source.load_strategy.kind,
     )
-    result = load_bronze(warehouse_for(run.env), request)
+    result = load_bronze(warehouse, request)
     log.info(
         "loaded %d rows into %s (load %s, queries %s)",
         result.rows_loaded,

@@ -28,6 +28,13 @@ def stage(
             f"{extracted['rows']}; refusing to stage a file that changed after extraction"
         )
     dst = run.env.stage_bucket
+    if manifest.row_count == 0 and not manifest.header:
+        # The source answered an empty window with an empty body (Gladly does): no header to peek at. The load
+        # step empties the table instead of loading a file.
+        store.copy(src_bucket, key, dst, key)
+        store.put_bytes(dst, manifest_key(key), manifest.to_json_bytes())
+        log.info("staged %s: an empty window (no header, no rows)", store.uri(dst, key))
+        return {"bucket": dst, "key": key, "rows": 0, "columns": [], "window": extracted["window"]}
     staged = copy_and_standardize(store, src_bucket, key, dst, key)
     store.put_bytes(dst, manifest_key(key), manifest.to_json_bytes())
     store.put_bytes(dst, key + COLUMNS_SUFFIX, json.dumps(staged.column_map, indent=2).encode() + b"\n")

@@ -22,7 +22,7 @@ from xo_core.warehouse.duckdb.connecting import connect_with_retry
 from xo_core.warehouse.duckdb.csv_files import check_csv_file, read_csv_call
 from xo_core.warehouse.duckdb.locking import DEFAULT_LOCK_TIMEOUT_SECONDS, hold_write_lock
 from xo_core.warehouse.full_refresh import AfterTruncateHook, run_full_refresh
-from xo_core.warehouse.metadata import FILE_ROW_NUMBER
+from xo_core.warehouse.metadata import FILE_ROW_NUMBER, METADATA_COLUMN_NAMES
 from xo_core.warehouse.plan import FullRefreshPlan
 
 DATABASE_SCHEMAS = ("BRONZE", "SILVER", "GOLD", ledger.LEDGER_SCHEMA)
@@ -134,6 +134,17 @@ class DuckDBWarehouse:
             session = DuckDBSession(connection)
             _create_schemas(session, request.database)
             return run_full_refresh(session, request, after_truncate=self._after_truncate)
+
+    def table_columns(self, database: str, schema: str, table: str) -> list[str]:
+        """The table's source columns in order; empty when the table (or the database file) does not exist."""
+        if not self.database_path(database).is_file():
+            return []
+        connection = self.connect_read_only(database)
+        try:
+            columns = DuckDBSession(connection).existing_columns(database, schema, table)
+        finally:
+            connection.close()
+        return [c for c in columns if c not in METADATA_COLUMN_NAMES]
 
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:
         """The database's load ledger, oldest first; empty when nothing was ever loaded."""

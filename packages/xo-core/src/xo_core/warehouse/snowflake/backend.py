@@ -16,6 +16,7 @@ from xo_core.identifiers import qualified_name
 from xo_core.warehouse import ledger
 from xo_core.warehouse.base import LedgerRow, LoadRequest, LoadResult
 from xo_core.warehouse.full_refresh import AfterTruncateHook, run_full_refresh
+from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike, SnowflakeSession
 from xo_core.warehouse.snowflake.stage import validate_object_name, validate_stage_url
 
@@ -71,6 +72,12 @@ class SnowflakeWarehouse:
         """Replace the table's rows with the request's files in one transaction (see ``full_refresh``)."""
         with self.session() as session:
             return run_full_refresh(session, request, after_truncate=self._after_truncate)
+
+    def table_columns(self, database: str, schema: str, table: str) -> list[str]:
+        """The table's source columns in order; empty when the table does not exist."""
+        with self.session() as session:
+            columns = session.existing_columns(database, schema, table)
+        return [c for c in columns if c not in METADATA_COLUMN_NAMES]
 
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:
         """The database's load ledger, oldest first; empty when nothing was ever loaded."""
