@@ -55,7 +55,7 @@ CORE_BAMBOOHR_DAILY = {
             },
             "source_type": "bamboohr_api",
             "extractor": {
-                "company_domain": "xoteam",
+                "company_domain": "xodata",
                 "report": "directory",
                 "fields": [],
                 "connection_id": "bamboohr_default",
@@ -144,7 +144,7 @@ CORE_BAMBOOHR_HISTORY = {
             },
             "source_type": "bamboohr_api",
             "extractor": {
-                "company_domain": "xoteam",
+                "company_domain": "xodata",
                 "report": "custom",
                 "fields": [
                     "id",

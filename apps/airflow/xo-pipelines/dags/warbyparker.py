@@ -357,7 +357,7 @@ WARBYPARKER_S3_UPLOADS = {
             "extractor": {
                 "bucket": None,
                 "prefix": "uploads/warbyparker/qa_scores/",
-                "pattern": "qa_scores_*.csv",
+                "pattern": "qa_scores_{yyyymmdd}.csv",
                 "encoding": "utf-8",
             },
         },

@@ -12,15 +12,23 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from xo_core.environment import environment
+from xo_core.storage.factory import object_store_for
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 from xo_sandbox.sandboxes import start_all
+from xo_sandbox.uploads import qa_scores_csv, qa_scores_key
 
-DEMO_PIPELINES = ("warbyparker/gladly_daily", "condenast/gladly_daily")
+DEMO_PIPELINES = (
+    "warbyparker/gladly_daily",
+    "condenast/gladly_daily",
+    "core/bamboohr_daily",
+    "core/bamboohr_history",
+    "warbyparker/s3_uploads",
+)
 
 Echo = Callable[[str], None]
 
@@ -50,7 +58,12 @@ def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
         echo("Configs or DAG files are not right: fix them first (`make generate`).")
         return 1
     _stream(foundry("list"), base_env, echo)
-    echo("\n[2/4] Start the source simulators on 127.0.0.1")
+    echo("\n[2/4] Start the source simulators on 127.0.0.1, and drop the day's uploads into the landing bucket")
+    window_day = day - timedelta(days=1)
+    object_store_for(env.object_store_url).put_bytes(
+        env.landing_bucket, qa_scores_key(window_day), qa_scores_csv(window_day)
+    )
+    echo(f"    uploaded   {env.landing_bucket}/{qa_scores_key(window_day)}")
     failed = 0
     with start_all() as sandboxes:
         for name, url in sandboxes.urls().items():

@@ -12,6 +12,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
+from xo_sandbox.bamboohr import DEFAULT_API_KEY as BAMBOOHR_KEY
+from xo_sandbox.bamboohr import BambooHRSandbox
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS as GLADLY_CREDENTIALS
 from xo_sandbox.gladly import GladlySandbox, RateLimits
 from xo_sandbox.http import SandboxServer
@@ -29,11 +31,12 @@ class Sandboxes:
     """The running simulators by vendor name."""
 
     gladly: GladlySandbox
+    bamboohr: BambooHRSandbox
     _stack: ExitStack = field(default_factory=ExitStack)
 
     @property
     def servers(self) -> dict[str, SandboxServer]:
-        return {"gladly": self.gladly}
+        return {"gladly": self.gladly, "bamboohr": self.bamboohr}
 
     def connection_env(self) -> dict[str, str]:
         """``AIRFLOW_CONN_*`` variables for every connection the example pipelines use."""
@@ -41,6 +44,7 @@ class Sandboxes:
         for org in ("warbyparker", "condenast"):
             user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
             env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
+        env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=BAMBOOHR_KEY)
         return env
 
     def urls(self) -> dict[str, str]:
@@ -72,4 +76,5 @@ def start_all(
         gladly = stack.enter_context(
             GladlySandbox(volume_scale=volume_scale, credentials=gladly_credentials, limits=gladly_limits)
         )
-        return Sandboxes(gladly=gladly, _stack=stack.pop_all())
+        bamboohr = stack.enter_context(BambooHRSandbox())
+        return Sandboxes(gladly=gladly, bamboohr=bamboohr, _stack=stack.pop_all())

@@ -127,7 +127,8 @@ def roster() -> tuple[Employee, ...]:
     ) -> int:
         ident = FIRST_ID + len(people)
         hired = _hire_date(email)
-        ended = hired + timedelta(days=200 + stable_seed(email) % 400) if terminated else None
+        last_day = ROSTER_AS_OF.date() - timedelta(days=2)
+        ended = min(hired + timedelta(days=200 + stable_seed(email) % 400), last_day) if terminated else None
         people.append(
             Employee(
                 id=ident,
@@ -172,3 +173,34 @@ def roster() -> tuple[Employee, ...]:
             first, last, email = namer.person(domain)
             add(first, last, email, "CX Agent", department, "Customer Experience", location, director, terminated=True)
     return tuple(people)
+
+
+def extra_staff(count: int, first_id: int) -> tuple[Employee, ...]:
+    """``count`` more synthetic operations staff (for volume tests and benchmarks), ids from ``first_id``."""
+    staff: list[Employee] = []
+    for n in range(count):
+        ident = first_id + n
+        email = f"ops.{ident}@xodata.example"
+        rng = random.Random(stable_seed(COMPANY, "extra", ident))
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        hired = _hire_date(email)
+        staff.append(
+            Employee(
+                id=ident,
+                employee_number=f"X{ident:05d}",
+                first_name=first,
+                last_name=last,
+                preferred_name=None,
+                job_title="Operations Associate",
+                department="Operations",
+                division="Corporate",
+                location=rng.choice(("New York, NY", "Remote - US", "Lisbon, PT")),
+                work_email=email,
+                hire_date=hired,
+                status="Active",
+                last_changed=_last_changed(email, hired),
+                supervisor_id=FIRST_ID,
+                termination_date=None,
+            )
+        )
+    return tuple(staff)
