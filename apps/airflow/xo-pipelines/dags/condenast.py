@@ -56,9 +56,9 @@ CONDENAST_EMAIL_REPORT = {
             "source_type": "gmail_attachment",
             "extractor": {
                 "user_id": "me",
-                "from_address": "reports@partner.example.com",
+                "from_address": "reports@cx-partner.example",
                 "subject": "Daily Email Report",
-                "filename_pattern": "*.csv",
+                "filename_pattern": "email_report_*.csv",
                 "pick": "latest",
                 "on_missing": "fail",
                 "connection_id": "gmail_default",

@@ -271,7 +271,7 @@ WARBYPARKER_ROSTER_SHEET = {
             },
             "source_type": "google_sheets",
             "extractor": {
-                "spreadsheet_id": "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+                "spreadsheet_id": "1WbpAgentRosterSandbox0000000000000000000000",
                 "range": "Roster!A:H",
                 "connection_id": "google_sheets_default",
             },
@@ -443,8 +443,9 @@ WARBYPARKER_SPROUT_DAILY = {
                 "customer_id": 687751,
                 "group_id": 23598,
                 "profile_ids": [
-                    492,
-                    493,
+                    4920101,
+                    4920102,
+                    4920103,
                 ],
                 "fields": [
                     "guid",

@@ -60,10 +60,10 @@ def demo(
     """Run the demo pipelines end to end on the embedded default and show what landed."""
     from datetime import date
 
-    from xo_sandbox.demo import run_demo
+    from xo_sandbox.demo import recent_demo_date, run_demo
 
     try:
-        day = date.fromisoformat(on) if on else date.today()
+        day = date.fromisoformat(on) if on else recent_demo_date(date.today())
     except ValueError:
         raise typer.BadParameter(f"{on!r} is not a date as YYYY-MM-DD", param_hint="--date") from None
     if run_demo(day, direct=direct, echo=typer.echo):

@@ -18,6 +18,8 @@ from socketserver import BaseRequestHandler
 from types import TracebackType
 from typing import Any, Self
 
+from xo_sandbox.requestlog import RequestLog
+
 # How often serve_forever looks for a shutdown request; the stdlib's 0.5 s makes every stop() slow.
 _POLL_SECONDS = 0.05
 
@@ -32,8 +34,28 @@ class SandboxHandler(BaseHTTPRequestHandler):
     server_version = "xo-sandbox"
     sys_version = ""
 
+    _log: RequestLog | None = None
+    _entry: dict[str, object] | None = None
+
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests and the CLI print what matters themselves."""
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and the client's
+        # delayed ACK hold every keep-alive answer back by ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def record_request(self, log: RequestLog, path: str, query: str, body: bytes) -> None:
+        """Log this request; its status is filled in when the answer starts (see ``send_response``)."""
+        self._log, self._entry = log, log.record(self.command, path, query, body)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # The status is logged before the answer leaves, so a client reading the log right after it was
+        # answered sees it.
+        if self._log is not None and self._entry is not None:
+            self._log.answer(self._entry, code)
+        super().send_response(code, message)
 
     def read_body(self) -> bytes:
         """The request body, as announced by Content-Length (empty if none)."""

@@ -10,13 +10,20 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from xo_sandbox.bamboohr import DEFAULT_API_KEY as BAMBOOHR_KEY
 from xo_sandbox.bamboohr import BambooHRSandbox
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS as GLADLY_CREDENTIALS
 from xo_sandbox.gladly import GladlySandbox, RateLimits
+from xo_sandbox.google.gmail import DEFAULT_TOKENS as GMAIL_TOKENS
+from xo_sandbox.google.gmail import GmailSandbox
+from xo_sandbox.google.sheets import DEFAULT_TOKENS as SHEETS_TOKENS
+from xo_sandbox.google.sheets import SheetsSandbox
 from xo_sandbox.http import SandboxServer
+from xo_sandbox.sprout import DEFAULT_TOKEN as SPROUT_TOKEN
+from xo_sandbox.sprout import SproutLimits, SproutSandbox
 
 
 def _conn(conn_type: str, host: str, login: str = "", password: str = "", **extra: Any) -> str:
@@ -32,11 +39,20 @@ class Sandboxes:
 
     gladly: GladlySandbox
     bamboohr: BambooHRSandbox
+    gmail: GmailSandbox
+    sheets: SheetsSandbox
+    sprout: SproutSandbox
     _stack: ExitStack = field(default_factory=ExitStack)
 
     @property
     def servers(self) -> dict[str, SandboxServer]:
-        return {"gladly": self.gladly, "bamboohr": self.bamboohr}
+        return {
+            "gladly": self.gladly,
+            "sprout": self.sprout,
+            "gmail": self.gmail,
+            "sheets": self.sheets,
+            "bamboohr": self.bamboohr,
+        }
 
     def connection_env(self) -> dict[str, str]:
         """``AIRFLOW_CONN_*`` variables for every connection the example pipelines use."""
@@ -45,6 +61,9 @@ class Sandboxes:
             user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
             env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
         env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=BAMBOOHR_KEY)
+        env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn("google", self.gmail.url, password=GMAIL_TOKENS[0])
+        env["AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT"] = _conn("google", self.sheets.url, password=SHEETS_TOKENS[0])
+        env["AIRFLOW_CONN_SPROUT_DEFAULT"] = _conn("http", self.sprout.url, password=SPROUT_TOKEN)
         return env
 
     def urls(self) -> dict[str, str]:
@@ -77,4 +96,12 @@ def start_all(
             GladlySandbox(volume_scale=volume_scale, credentials=gladly_credentials, limits=gladly_limits)
         )
         bamboohr = stack.enter_context(BambooHRSandbox())
-        return Sandboxes(gladly=gladly, bamboohr=bamboohr, _stack=stack.pop_all())
+        # The mailbox holds a report a day up to today, so a demo "for a recent date" finds one.
+        today = date.today()
+        gmail = stack.enter_context(GmailSandbox(first_day=today - timedelta(days=120), last_day=today))
+        sheets = stack.enter_context(SheetsSandbox())
+        sprout_limits = SproutLimits(requests_per_minute=100_000) if relaxed_limits else None
+        sprout = stack.enter_context(SproutSandbox(volume_scale=volume_scale, limits=sprout_limits))
+        return Sandboxes(
+            gladly=gladly, bamboohr=bamboohr, gmail=gmail, sheets=sheets, sprout=sprout, _stack=stack.pop_all()
+        )

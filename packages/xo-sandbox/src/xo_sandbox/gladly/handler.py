@@ -51,12 +51,7 @@ class GladlyHandler(SandboxHandler):
 
     def __init__(self, *args: Any, sandbox: GladlySandbox, **kwargs: Any) -> None:
         self.sandbox = sandbox
-        self._status: int | None = None
         super().__init__(*args, **kwargs)
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        self._status = code
-        super().send_response(code, message)
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -70,17 +65,12 @@ class GladlyHandler(SandboxHandler):
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
         body = self.read_body()
-        self._status = None
         try:
             if url.path.startswith("/_sandbox/"):
                 self._control(url.path, body)
                 return
-            entry = self.sandbox.log.record(self.command, url.path, url.query, body)
-            try:
-                self._api(url.path, body)
-            finally:
-                if self._status is not None:
-                    self.sandbox.log.answer(entry, self._status)
+            self.record_request(self.sandbox.log, url.path, url.query, body)
+            self._api(url.path, body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client went away mid-response
 
