@@ -39,9 +39,7 @@ def test_every_strategy_truncates_bronze_to_the_latest_files(tmp_path: Path, str
     assert result.rows_loaded == 2
     reader = warehouse.connect_read_only(DB)
     try:
-        rows = reader.execute(
-            f'SELECT "ROW_KEY", "_XO_RUN_ID" FROM "{DB}"."BRONZE"."SHEETS_TARGETS" ORDER BY 1'
-        )
+        rows = reader.execute(f'SELECT "ROW_KEY", "_XO_RUN_ID" FROM "{DB}"."BRONZE"."SHEETS_TARGETS" ORDER BY 1')
         assert rows.fetchall() == [("c", "run-2"), ("d", "run-2")]
     finally:
         reader.close()

@@ -19,7 +19,7 @@ from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipelines
 
 REPO = DEFAULT_CONFIG_ROOT.parents[3]
 SEED = Path(__file__).parent / "fixtures" / "seed_example_pipeline.yaml"  # a copy of shared/seed's example
-SNAPSHOT = Path(__file__).parent / "snapshots" / "seed_warbyparker.py"
+SNAPSHOT = Path(__file__).parent / "snapshots" / "seed_warbyparker.py.snapshot"
 runner = CliRunner()
 
 

@@ -81,6 +81,11 @@ ExtractorFactory = Callable[[], Extractor]
 # a connector's dependencies load only when that connector runs.
 _BUILTIN: dict[str, str] = {
     "gladly_api": "xo_core.extractors.gladly.extractor:GladlyExtractor",
+    "sprout_api": "xo_core.extractors.sprout.extractor:SproutExtractor",
+    "gmail_attachment": "xo_core.extractors.gmail.extractor:GmailAttachmentExtractor",
+    "google_sheets": "xo_core.extractors.sheets.extractor:GoogleSheetsExtractor",
+    "s3_upload": "xo_core.extractors.s3_upload.extractor:S3UploadExtractor",
+    "bamboohr_api": "xo_core.extractors.bamboohr.extractor:BambooHRExtractor",
 }
 _REGISTERED: dict[str, ExtractorFactory] = {}
 
