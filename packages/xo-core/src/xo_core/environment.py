@@ -3,20 +3,31 @@
 ``XO_ENV`` chooses: ``local`` (the embedded default: a folder as object store, DuckDB as warehouse, the source
 simulators), ``dev`` or ``prod`` (S3 and Snowflake). ``XO_HOME`` holds all local state (default ``.xo/`` at the
 repository root, or the current directory outside a checkout).
+
+In ``dev`` and ``prod`` the object store is S3 in ``AWS_REGION`` (default ``us-east-1``); ``XO_S3_ENDPOINT_URL``
+points it at another S3 endpoint (moto, localstack, a VPC endpoint). Bucket names are those of
+``apps/snowflake-schema/vars/<env>.yml`` (the stage the migrations create reads the stage bucket), unless
+``XO_INGEST_BUCKET``, ``XO_STAGE_BUCKET`` or ``XO_LANDING_BUCKET`` name others (bucket names are global in S3).
+The warehouse connection is ``snowflake_<env>``; S3 and Secrets Manager use boto3's credential chain, which
+Airflow's ``aws_default`` connection also describes.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
+from urllib.parse import urlencode
 
 from xo_core.errors import ConfigError
 
 EnvName = Literal["local", "dev", "prod"]
 ENV_NAMES: tuple[str, ...] = get_args(EnvName)
 DEV_SUFFIX = "_DEV"
+DEFAULT_REGION = "us-east-1"
+AWS_CONN_ID = "aws_default"
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,8 @@ class Environment:
     stage_bucket: str
     landing_bucket: str
     warehouse: Literal["duckdb", "snowflake"]
+    warehouse_conn_id: str | None = None  # the Snowflake connection; None for the embedded DuckDB
+    aws_conn_id: str | None = None  # the Airflow connection describing AWS credentials (dev/prod)
 
     def database(self, configured: str) -> str:
         """The physical database for a configured one: ``WBP_DB`` in prod, ``WBP_DB_DEV`` elsewhere."""
@@ -58,10 +71,22 @@ def default_home() -> Path:
     return (root if root is not None else Path.cwd()) / ".xo"
 
 
-def environment(name: str | None = None, home: Path | None = None) -> Environment:
-    """The environment named (default ``XO_ENV``, else ``local``)."""
-    name = name or os.environ.get("XO_ENV", "local")
-    home = home or Path(os.environ.get("XO_HOME") or default_home())
+def s3_store_url(environ: Mapping[str, str]) -> str:
+    """``s3://`` with the region and, when ``XO_S3_ENDPOINT_URL`` is set, the endpoint (see storage.factory)."""
+    options = {"region": environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION}
+    endpoint = environ.get("XO_S3_ENDPOINT_URL")
+    if endpoint:
+        options = {"endpoint_url": endpoint, **options}
+    return "s3://?" + urlencode(options)
+
+
+def environment(
+    name: str | None = None, home: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Environment:
+    """The environment named (default ``XO_ENV``, else ``local``); settings are read from ``environ``."""
+    environ = os.environ if environ is None else environ
+    name = name or environ.get("XO_ENV", "local")
+    home = home or Path(environ.get("XO_HOME") or default_home())
     if name == "local":
         return Environment(
             name="local",
@@ -74,13 +99,17 @@ def environment(name: str | None = None, home: Path | None = None) -> Environmen
         )
     if name in ("dev", "prod"):
         remote: EnvName = "dev" if name == "dev" else "prod"
+        # The names of apps/snowflake-schema/vars/<env>.yml: xo-data-stage-dev in dev, xo-data-stage in prod.
+        suffix = "-dev" if remote == "dev" else ""
         return Environment(
             name=remote,
             home=home,
-            object_store_url=os.environ.get("XO_S3_URL", "s3://"),
-            ingest_bucket=f"xo-data-{name}-ingest",
-            stage_bucket=f"xo-data-{name}-stage",
-            landing_bucket=f"xo-data-{name}-landing",
+            object_store_url=s3_store_url(environ),
+            ingest_bucket=environ.get("XO_INGEST_BUCKET") or f"xo-data-ingest{suffix}",
+            stage_bucket=environ.get("XO_STAGE_BUCKET") or f"xo-data-stage{suffix}",
+            landing_bucket=environ.get("XO_LANDING_BUCKET") or f"xo-data-landing{suffix}",
             warehouse="snowflake",
+            warehouse_conn_id=f"snowflake_{remote}",
+            aws_conn_id=AWS_CONN_ID,
         )
     raise ConfigError(f"unknown environment {name!r}: XO_ENV must be one of {', '.join(ENV_NAMES)}")

@@ -135,6 +135,33 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+def plan(
+    pipeline: Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")],
+    on: Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")],
+    env_name: Annotated[str | None, typer.Option("--env", help="dev or prod (default: XO_ENV)")] = None,
+) -> None:
+    """Print the window, object keys and Snowflake statements of a dev/prod run, connecting to nothing."""
+    from xo_core.environment import environment
+    from xo_core.errors import XoError
+    from xo_foundry.cli.plan import render_plan
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
+    config = find_pipeline(pipeline)
+    try:
+        env = environment(env_name)
+        if env.warehouse != "snowflake":
+            raise XoError(f"plan shows the S3 + Snowflake path; environment {env.name!r} has none: use --env dev|prod")
+        typer.echo(render_plan(config, day, env), nl=False)
+    except XoError as exc:
+        typer.echo(f"FAILED: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 def _tail(path: Path, lines: int = 40) -> str:
     if not path.is_file():
         return ""

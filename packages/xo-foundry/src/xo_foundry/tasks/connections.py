@@ -1,5 +1,6 @@
 """Where a task finds a connection: Airflow first (metastore, ``AIRFLOW_CONN_*``, secrets backends such as AWS
-Secrets Manager), then the environment and ``.env`` for runs outside Airflow (``xo-foundry run --direct``)."""
+Secrets Manager), then the environment and ``.env`` for runs outside Airflow (``xo-foundry run --direct``), then
+AWS Secrets Manager when ``XO_SECRETS_MANAGER_PREFIX`` is set (``xo_core.secrets``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xo_core.credentials import Connection, ConnectionSource, local_sources, resolve_connection
+from xo_core.secrets.aws import secrets_manager_from_env
 
 
 class AirflowConnectionSource:
@@ -44,4 +46,7 @@ def connection_for(conn_id: str, context: Mapping[str, Any]) -> Connection:
     """The connection, or a CredentialError that names every place looked."""
     sources: list[ConnectionSource] = [AirflowConnectionSource()] if in_airflow(context) else []
     sources.extend(local_sources())
+    secrets_manager = secrets_manager_from_env()
+    if secrets_manager is not None:
+        sources.append(secrets_manager)
     return resolve_connection(conn_id, sources)

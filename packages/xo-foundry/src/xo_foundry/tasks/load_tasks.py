@@ -13,7 +13,6 @@ def load(
     from xo_core.loaders.bronze import load_bronze
     from xo_core.manifest import Manifest, manifest_key
     from xo_core.warehouse.base import LoadFile, LoadRequest
-    from xo_core.warehouse.factory import warehouse_for
     from xo_foundry.tasks.runtime import log, task_run, window_from_xcom
 
     run = task_run(pipeline, source_name, context)
@@ -21,8 +20,8 @@ def load(
     bucket, key = str(staged["bucket"]), str(staged["key"])
     manifest = Manifest.from_json_bytes(store.get_bytes(bucket, manifest_key(key)))
     window = window_from_xcom(staged)
-    warehouse = warehouse_for(run.env)
     database = run.env.database(run.pipeline.database)
+    warehouse = run.warehouse(database, context)
     schema, table = run.pipeline.schema_name, run.source.snowflake.target_table
     columns = list(staged["columns"])
     if not columns:

@@ -11,6 +11,7 @@ from xo_core.environment import Environment, environment
 from xo_core.errors import ConfigError
 from xo_core.storage.base import ObjectStore
 from xo_core.storage.factory import object_store_for
+from xo_core.warehouse.base import Warehouse
 from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.schemas.sources import SourceConfig
 from xo_foundry.time_window import TimeWindow, window_from_context
@@ -40,6 +41,17 @@ class TaskRun:
 
     def window(self, context: Mapping[str, Any]) -> TimeWindow:
         return window_from_context(self.pipeline.dag.time_window, context)
+
+    def warehouse(self, database: str, context: Mapping[str, Any]) -> Warehouse:
+        """The environment's warehouse for ``database``, with its connection (``snowflake_<env>``) resolved."""
+        from xo_core.warehouse.factory import warehouse_for
+        from xo_core.warehouse.snowflake.connect import query_tag
+        from xo_foundry.tasks.connections import connection_for
+
+        conn_id = self.env.warehouse_conn_id
+        connection = connection_for(conn_id, context) if conn_id else None
+        tag = query_tag(dag_id=self.pipeline.dag_id, source=self.source_name, run_id=self.run_id)
+        return warehouse_for(self.env, database=database, connection=connection, tag=tag)
 
 
 def task_run(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> TaskRun:
