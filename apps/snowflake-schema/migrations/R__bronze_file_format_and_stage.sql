@@ -6,12 +6,17 @@
 {% for base in client_databases %}
 {%- set db = base ~ env_suffix %}
 USE ROLE SYSADMIN;
--- PARSE_HEADER is not set: it cannot be combined with SKIP_HEADER.
+-- PARSE_HEADER is not set: it cannot be combined with SKIP_HEADER. The options are the ones the loader sends
+-- inline (xo_core/warehouse/snowflake/statements.py): backslashes and \N stay text, as in DuckDB.
 CREATE OR REPLACE FILE FORMAT {{ db }}.BRONZE.XO_CSV
     TYPE = CSV
+    FIELD_DELIMITER = ','
     SKIP_HEADER = 1
     FIELD_OPTIONALLY_ENCLOSED_BY = '"'
+    ESCAPE = NONE
+    ESCAPE_UNENCLOSED_FIELD = NONE
     EMPTY_FIELD_AS_NULL = TRUE
+    NULL_IF = ()
     ENCODING = 'UTF8'
     ERROR_ON_COLUMN_COUNT_MISMATCH = TRUE;
 CREATE OR REPLACE STAGE {{ db }}.BRONZE.XO_STAGE

@@ -244,3 +244,16 @@ def test_warehouses_and_stage_take_their_settings_from_vars(env: str) -> None:
     for code in stages:
         assert f"URL = 's3://{variables['s3_stage_bucket']}/'" in code
         assert f"STORAGE_INTEGRATION = {variables['storage_integration']}" in code
+
+
+def test_the_stage_file_format_has_the_options_the_loader_sends_inline() -> None:
+    """The named XO_CSV format and the loader's inline options must read a file the same way."""
+    from xo_core.warehouse.snowflake.statements import CSV_FILE_FORMAT
+
+    script = (
+        Path(__file__).resolve().parents[3] / "apps/snowflake-schema/migrations/R__bronze_file_format_and_stage.sql"
+    )
+    body = script.read_text().split("FILE FORMAT {{ db }}.BRONZE.XO_CSV", 1)[1].split(";", 1)[0]
+    migration = sorted(" ".join(line.split()) for line in body.strip().splitlines())
+    inline = sorted(re.findall(r"[A-Z_]+ = (?:\([^)]*\)|'[^']*'|\S+)", CSV_FILE_FORMAT))
+    assert migration == inline
