@@ -19,7 +19,7 @@ class FullRefresh(StrictModel):
 
 
 class Incremental(StrictModel):
-    """Full pulls appended to the table; the warehouse deduplicates on ``unique_key``."""
+    """Full pulls each run (BRONZE is still a snapshot); SILVER deduplicates them on ``unique_key``."""
 
     kind: Literal["incremental"]
     unique_key: list[str] = Field(min_length=1, description="Columns that identify a row")

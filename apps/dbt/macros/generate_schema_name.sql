@@ -1,0 +1,4 @@
+{#- Schemas are the medallion layer names exactly (SILVER, GOLD), never prefixed with the target's schema. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

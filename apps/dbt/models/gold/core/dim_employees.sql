@@ -1,0 +1,21 @@
+{#- Every version of every employee (SCD type 2 from the BambooHR history snapshot), across clients. -#}
+select
+    EMPLOYEE_ID,
+    EMPLOYEE_NUMBER,
+    FIRST_NAME,
+    LAST_NAME,
+    FIRST_NAME || ' ' || LAST_NAME as DISPLAY_NAME,
+    WORK_EMAIL,
+    JOB_TITLE,
+    DEPARTMENT,
+    LOCATION,
+    EMPLOYMENT_STATUS,
+    HIRE_DATE,
+    TERMINATION_DATE,
+    SUPERVISOR_EMPLOYEE_ID,
+    LAST_CHANGED,
+    DBT_VALID_FROM as VALID_FROM,
+    DBT_VALID_TO as VALID_TO,
+    DBT_VALID_TO is null as IS_CURRENT,
+    DBT_SCD_ID as EMPLOYEE_VERSION_ID
+from {{ ref('EMPLOYEE_HISTORY') }}

@@ -1,0 +1,19 @@
+{#-
+  The Warby Parker agent roster sheet (Google Sheets, load strategy `incremental`): every pull is the whole
+  sheet; SILVER keeps one row per Gladly agent id, the latest pull's row replacing the previous one
+  (delete+insert on the key), and agents removed from the sheet stay as last seen.
+  A key typed twice in one pull keeps the row lower in the sheet.
+-#}
+{{ config(incremental_strategy='delete+insert', unique_key='GLADLY_AGENT_ID') }}
+
+select
+    GLADLY_AGENT_ID,
+    AGENT_NAME,
+    EMAIL,
+    EMPLOYEE_ID,
+    TEAM,
+    cast(START_DATE as date) as START_DATE,
+    {{ xo_text_boolean('ACTIVE') }} as IS_ACTIVE,
+    {{ xo_lineage_columns() }}
+from {{ source('wbp_db', 'SHEETS_AGENT_ROSTER') }}
+qualify row_number() over (partition by GLADLY_AGENT_ID order by _XO_FILE_ROW_NUMBER desc) = 1
