@@ -1,6 +1,7 @@
 """A small threaded HTTP server base shared by every simulator (Gladly, Sprout, Gmail, Sheets, BambooHR).
 
-A simulator subclasses ``SandboxHandler`` for its routes and ``SandboxServer`` for its state, then::
+A simulator subclasses ``SimulatorHandler`` for its routes (``api``, and ``control`` for control routes of
+its own) and ``SandboxServer`` for its state (a ``faults`` plan; the request ``log`` is the base's), then::
 
     with GladlySandbox() as sandbox:          # binds 127.0.0.1 on a free port, serves in a thread
         httpx.get(f"{sandbox.url}/api/v1/agents", auth=...)
@@ -16,14 +17,26 @@ from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import BaseRequestHandler
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
+from urllib.parse import SplitResult, urlsplit
 
+from xo_sandbox.faults import FaultPlan
 from xo_sandbox.requestlog import RequestLog
 
 # How often serve_forever looks for a shutdown request; the stdlib's 0.5 s makes every stop() slow.
 _POLL_SECONDS = 0.05
 
 type HandlerFactory = Callable[..., BaseRequestHandler]
+
+
+class Simulator(Protocol):
+    """What the control endpoints need of a simulator's state."""
+
+    @property
+    def faults(self) -> FaultPlan[Any]: ...
+
+    @property
+    def log(self) -> RequestLog: ...
 
 
 class SandboxHandler(BaseHTTPRequestHandler):
@@ -120,6 +133,76 @@ class SandboxHandler(BaseHTTPRequestHandler):
             pass
 
 
+class SimulatorHandler(SandboxHandler):
+    """One connection to a simulator: dispatch, the control endpoints, a connection the client cut short.
+
+    Every ``/_sandbox/`` path is a control route (no auth; the test's side door, not part of the API):
+    ``GET|POST|DELETE /_sandbox/faults``, ``GET|DELETE /_sandbox/requests`` and whatever ``control`` adds.
+    Any other request is logged and answered by ``api``.
+    """
+
+    def __init__(self, *args: Any, sandbox: Simulator, **kwargs: Any) -> None:
+        # Any, so that each simulator's handler can narrow it to its own sandbox class (``sandbox: X``).
+        self.sandbox: Any = sandbox
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def api(self, url: SplitResult, body: bytes) -> None:
+        """Answer a request of the simulated API (already logged)."""
+        raise NotImplementedError
+
+    def route(self, url: SplitResult, body: bytes) -> None:
+        """Log a request outside ``/_sandbox/`` and answer it with ``api``; override to answer some unlogged."""
+        self.record_request(self.sandbox.log, url.path, url.query, body)
+        self.api(url, body)
+
+    def control(self, path: str, body: bytes) -> bool:
+        """Answer a control request of the simulator's own; False when ``path`` is not one."""
+        return False
+
+    def control_error(self, status: int, message: str) -> None:
+        """Refuse a control request (400: a bad fault; 404: no such route), in the simulator's error shape."""
+        self.send_json(status, {"error": message})
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        body = self.read_body()
+        try:
+            if url.path.startswith("/_sandbox/"):
+                self._control(url.path, body)
+            else:
+                self.route(url, body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away mid-response
+
+    def _control(self, path: str, body: bytes) -> None:
+        plan, log = self.sandbox.faults, self.sandbox.log
+        if path == "/_sandbox/faults":
+            if self.command == "POST":
+                try:
+                    plan.add_json(json.loads(body or b"[]"))
+                except (ValueError, UnicodeDecodeError) as exc:
+                    self.control_error(400, str(exc))
+                    return
+            elif self.command == "DELETE":
+                plan.clear()
+            self.send_json(200, [f.to_json() for f in plan.pending()])
+        elif path == "/_sandbox/requests" and self.command in ("GET", "DELETE"):
+            if self.command == "DELETE":
+                log.clear()
+            self.send_json(200, log.entries())
+        elif not self.control(path, body):
+            self.control_error(404, f"no sandbox route {self.command} {path}")
+
+
 class _ThreadingServer(ThreadingHTTPServer):
     daemon_threads = True
     # The stdlib default backlog of 5 drops connections when tests fire requests concurrently.
@@ -136,8 +219,13 @@ class SandboxServer:
     """
 
     def __init__(self, handler_factory: HandlerFactory, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.log = RequestLog()
         self._httpd = _ThreadingServer((host, port), handler_factory)
         self._thread: threading.Thread | None = None
+
+    def requests(self) -> list[dict[str, object]]:
+        """The API requests received so far (method, path, query, body, status; never headers)."""
+        return self.log.entries()
 
     @property
     def host(self) -> str:

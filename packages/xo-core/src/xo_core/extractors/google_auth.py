@@ -1,4 +1,4 @@
-"""Google API access shared by the Gmail and Sheets connectors: the bearer token and Google's error shape.
+"""Google API authentication shared by the Gmail and Sheets connectors: the bearer token.
 
 The token comes from the connection:
 - ``password`` (or ``extra.token``) holding a plain access token: used as is (the simulator, tests, a token
@@ -7,9 +7,7 @@ The token comes from the connection:
   token with the JWT-bearer grant (RFC 7523) at the key's ``token_uri`` (``extra.token_uri`` overrides it),
   impersonating ``extra.subject`` (or ``login``) when domain-wide delegation is used.
 
-Errors come as ``{"error": {"code", "message", "status", "errors": [{"reason", "domain", "message"}]}}``.
-403 with ``rateLimitExceeded``/``userRateLimitExceeded`` is a quota refusal, retried like a 429; any other
-403 or a 401 is a ``CredentialError``.
+Google's error shape and the HTTP client that reads it are in ``xo_core.extractors.google_api``.
 """
 
 from __future__ import annotations
@@ -20,32 +18,20 @@ import threading
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from xo_core.credentials import Connection
-from xo_core.errors import CredentialError, TerminalError
-from xo_core.extractors.http import (
-    ERROR_TEXT_CHARS,
-    RETRY_EXCEPTIONS,
-    RETRY_STATUSES,
-    HttpCredentialError,
-    HttpStatusError,
-    RetriesExhausted,
-    RetryingHttpClient,
-    scrub,
-)
+from xo_core.errors import CredentialError
+from xo_core.extractors.http import ERROR_TEXT_CHARS, RETRY_EXCEPTIONS, RETRY_STATUSES, RetriesExhausted, scrub
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
-QUOTA_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 _TOKEN_LIFETIME = 3600
 _REFRESH_MARGIN = 300  # renew a token five minutes before Google says it expires
-
-T = TypeVar("T")
 
 
 def _b64url(data: bytes) -> str:
@@ -233,50 +219,3 @@ def credentials_from_connection(
             "(put one in its password, or extra.service_account_json)"
         )
     return GoogleCredentials(StaticToken(token), (token,), "static token")
-
-
-def google_error_text(body: bytes) -> tuple[str, set[str]]:
-    """The readable text (``message (reason, ...)``) and the reasons of a Google JSON error body."""
-    text = body.decode("utf-8", errors="replace").strip()
-    try:
-        parsed: Any = json.loads(text)
-    except ValueError:
-        return text[:ERROR_TEXT_CHARS], set()
-    error = parsed.get("error") if isinstance(parsed, dict) else None
-    if not isinstance(error, dict):
-        return text[:ERROR_TEXT_CHARS], set()
-    items = error.get("errors") if isinstance(error.get("errors"), list) else []
-    reasons = {str(e["reason"]) for e in items if isinstance(e, dict) and e.get("reason")}
-    tags = sorted(reasons) or ([str(error["status"])] if error.get("status") else [])
-    message = str(error.get("message") or "")[:ERROR_TEXT_CHARS]
-    return (f"{message} ({', '.join(tags)})" if tags else message), reasons
-
-
-class _QuotaRefusal(HttpStatusError):
-    """A 403 quota refusal; caught by ``GoogleHttpClient.stream`` and retried, never seen by callers."""
-
-
-class GoogleHttpClient(RetryingHttpClient):
-    """``RetryingHttpClient`` that reads Google's error shape and also retries 403 quota refusals."""
-
-    def stream(self, method: str, path: str, consume: Callable[[httpx.Response], T], *, json_body: Any = None) -> T:
-        """As ``RetryingHttpClient.stream``; a 403 ``rateLimitExceeded`` is backed off and retried too."""
-        for attempt in range(1, self.policy.max_attempts + 1):
-            try:
-                return super().stream(method, path, consume, json_body=json_body)
-            except _QuotaRefusal as exc:
-                if attempt == self.policy.max_attempts:
-                    raise RetriesExhausted(
-                        f"{exc}; gave up after {attempt} quota refusals", attempts=attempt, last_status=403
-                    ) from exc
-                self._sleep(self.policy.backoff(attempt, self._rng))
-        raise AssertionError("unreachable")  # the loop returns or raises
-
-    def _refusal(self, what: str, status: int, body: bytes) -> TerminalError:
-        text, reasons = google_error_text(body)
-        message = f"{what}: HTTP {status}: {self._clean(text) or '(no error text)'}"
-        if status == 403 and reasons & QUOTA_REASONS:
-            return _QuotaRefusal(message, status=status)
-        if status in (401, 403):
-            return HttpCredentialError(message, status=status)
-        return HttpStatusError(message, status=status)

@@ -4,7 +4,8 @@ The caller reads the body inside the retry scope (``consume``), so a body that b
 whole request, and whatever the caller was writing to is thrown away with the failed attempt.
 
 Retried: 429, 500, 502, 503, 504, timeouts, connection errors and resets, a body cut short. Not retried:
-every other 4xx (401/403 → ``CredentialError``, the rest → ``TerminalError``). Messages quote the vendor's
+every other 4xx (401/403 → ``CredentialError``, the rest → ``TerminalError``). A vendor whose errors say more
+(e.g. Google's 403 quota refusals) overrides ``classify`` and ``error_text``. Messages quote the vendor's
 error text with the credentials scrubbed out; the ``Authorization`` header is never logged or quoted.
 """
 
@@ -28,6 +29,7 @@ from xo_core.errors import CredentialError, TerminalError, TransientError
 logger = logging.getLogger("xo_core.extractors.http")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+type Verdict = Literal["retry", "credential", "terminal"]
 # Errors that say "the network or the server let us down this time": the same request may well succeed.
 RETRY_EXCEPTIONS: tuple[type[BaseException], ...] = (
     httpx.TimeoutException,
@@ -52,6 +54,24 @@ class RetryPolicy:
         """The delay after failed attempt ``attempt`` (1-based): capped exponential, fully jittered."""
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return rng.uniform(0.0, ceiling) if self.jitter == "full" else ceiling
+
+
+class HttpExtractor:
+    """What every HTTP connector's extractor holds for its client: retry policy, timeout, sleep between tries."""
+
+    default_timeout: float = 300.0
+    """Seconds a request may take, unless the constructor says otherwise."""
+
+    def __init__(
+        self,
+        *,
+        policy: RetryPolicy | None = None,
+        timeout: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.policy = policy or RetryPolicy()
+        self.timeout = self.default_timeout if timeout is None else timeout
+        self._sleep = sleep
 
 
 class RetriesExhausted(TransientError):
@@ -179,8 +199,9 @@ class RetryingHttpClient:
                     if status < 400:
                         return consume(response)
                     body = _read_head(response)
-                    if status not in RETRY_STATUSES:
-                        raise self._refusal(what, status, body)
+                    verdict = self.classify(status, body)
+                    if verdict != "retry":
+                        raise self._refusal(what, status, body, verdict)
                     last_status = status
                     reason = f"HTTP {status}"
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -206,13 +227,23 @@ class RetryingHttpClient:
             last_status=last_status,
         )
 
+    def classify(self, status: int, body: bytes) -> Verdict:
+        """What an error answer (status >= 400, first KB of its body) calls for: retry, or which refusal."""
+        if status in RETRY_STATUSES:
+            return "retry"
+        return "credential" if status in (401, 403) else "terminal"
+
+    def error_text(self, body: bytes) -> str:
+        """The vendor's error text of an error body, as quoted in messages."""
+        return vendor_error_text(body)
+
     def _clean(self, text: str) -> str:
         return scrub(text, self._secrets)
 
-    def _refusal(self, what: str, status: int, body: bytes) -> TerminalError:
-        detail = self._clean(vendor_error_text(body)) or "(no error text)"
+    def _refusal(self, what: str, status: int, body: bytes, verdict: Verdict) -> TerminalError:
+        detail = self._clean(self.error_text(body)) or "(no error text)"
         message = f"{what}: HTTP {status}: {detail}"
-        if status in (401, 403):
+        if verdict == "credential":
             return HttpCredentialError(message, status=status)
         return HttpStatusError(message, status=status)
 

@@ -6,13 +6,13 @@ import json
 import re
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, parse_qs
 
 from xo_sandbox.bamboohr import render
 from xo_sandbox.bamboohr.faults import BambooFault
 from xo_sandbox.bamboohr.fields import FIELDS
-from xo_sandbox.http import SandboxHandler
+from xo_sandbox.http import SimulatorHandler
 
 if TYPE_CHECKING:
     from xo_sandbox.bamboohr.server import BambooHRSandbox
@@ -32,71 +32,36 @@ class _Refused(Exception):
         self.message = message
 
 
-class BambooHRHandler(SandboxHandler):
+class BambooHRHandler(SimulatorHandler):
     """One connection to the simulator; ``sandbox`` holds the state shared by all of them."""
 
-    def __init__(self, *args: Any, sandbox: BambooHRSandbox, **kwargs: Any) -> None:
-        self.sandbox = sandbox
-        super().__init__(*args, **kwargs)
+    sandbox: BambooHRSandbox
 
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
-        url = urlsplit(self.path)
-        body = self.read_body()
+    def api(self, url: SplitResult, body: bytes) -> None:
         try:
-            if url.path.startswith("/_sandbox/"):
-                self._control(url.path, body)
-                return
-            self.record_request(self.sandbox.log, url.path, url.query, body)
-            try:
-                self._api(url.path, url.query, body)
-            except _Refused as refused:
-                self._error(refused.status, refused.message)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client went away mid-response
+            self._api(url.path, url.query, body)
+        except _Refused as refused:
+            self._error(refused.status, refused.message)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         # BambooHR puts the error text in a header, not the body (source-apis.md §5).
         self.send_bytes(status, b"", "text/html", {ERROR_HEADER: message, **(headers or {})})
 
-    # --- control endpoints (no auth: the test's side door, not part of BambooHR) ---
-
-    def _control(self, path: str, body: bytes) -> None:
-        plan = self.sandbox.faults
+    def control(self, path: str, body: bytes) -> bool:
+        """``POST /_sandbox/employees/{id}`` ``{field: value, "lastChanged": ISO time}``: change one employee."""
+        match = _EMPLOYEE.match(path)
+        if match is None or self.command != "POST":
+            return False
         try:
-            payload: Any = json.loads(body) if body else None
-            if (match := _EMPLOYEE.match(path)) and self.command == "POST":
-                changes = dict(payload or {})
-                at = changes.pop("lastChanged", None)
-                when = None if at is None else _parse_time(str(at))
-                employee = self.sandbox.change_employee(int(match["id"]), changes, at=when)
-                self.send_json(200, {"id": employee.id, "lastChanged": employee.last_changed.isoformat()})
-                return
-            if path == "/_sandbox/faults" and self.command == "POST":
-                items = payload if isinstance(payload, list) else [payload]
-                plan.add([BambooFault.from_json(item) for item in items])
-            elif path == "/_sandbox/faults" and self.command == "DELETE":
-                plan.clear()
-            elif path == "/_sandbox/requests" and self.command == "DELETE":
-                self.sandbox.log.clear()
-            elif path == "/_sandbox/requests" and self.command == "GET":
-                self.send_json(200, self.sandbox.requests())
-                return
-            elif path != "/_sandbox/faults":
-                self.send_json(404, {"error": f"no sandbox route {self.command} {path}"})
-                return
+            changes = dict(json.loads(body) if body else {})
+            at = changes.pop("lastChanged", None)
+            when = None if at is None else _parse_time(str(at))
+            employee = self.sandbox.change_employee(int(match["id"]), changes, at=when)
         except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
-            self.send_json(400, {"error": str(exc)})
-            return
-        self.send_json(200, [f.to_json() for f in plan.pending()])
+            self.control_error(400, str(exc))
+            return True
+        self.send_json(200, {"id": employee.id, "lastChanged": employee.last_changed.isoformat()})
+        return True
 
     # --- the BambooHR API ---
 

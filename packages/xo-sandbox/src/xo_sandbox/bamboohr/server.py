@@ -23,12 +23,12 @@ from functools import partial
 from typing import Any
 
 from xo_sandbox.bamboohr.employees import COMPANY, Employee, extra_staff, roster
-from xo_sandbox.bamboohr.faults import BambooFault, BambooFaultPlan
+from xo_sandbox.bamboohr.faults import BambooFault
 from xo_sandbox.bamboohr.fields import CHANGEABLE, DIRECTORY_FIELDS, FIELDS
 from xo_sandbox.bamboohr.handler import BambooHRHandler
 from xo_sandbox.bamboohr.throttle import Throttle, Throttler
+from xo_sandbox.faults import FaultPlan
 from xo_sandbox.http import SandboxServer
-from xo_sandbox.requestlog import RequestLog
 
 DEFAULT_API_KEY = "xodata-sandbox-key"
 """The sandbox company's API key; a sandbox-only value, safe to print."""
@@ -59,9 +59,8 @@ class BambooHRSandbox(SandboxServer):
         unknown = [f for f in self.directory_fields if f not in FIELDS]
         if unknown:
             raise ValueError(f"unknown directory field(s): {', '.join(unknown)}")
-        self.faults = BambooFaultPlan(faults)
+        self.faults = FaultPlan(BambooFault, faults)
         self.throttle = throttle or Throttle()
-        self.log = RequestLog()
         self._throttlers = {company: Throttler(self.throttle) for company in self.api_keys}
         base = roster()
         self._lock = threading.Lock()
@@ -126,7 +125,3 @@ class BambooHRSandbox(SandboxServer):
             if employee.work_email == work_email:
                 return employee
         raise KeyError(f"no employee with work e-mail {work_email!r}")
-
-    def requests(self) -> list[dict[str, object]]:
-        """The API requests received so far (method, path, query, body, status; never headers)."""
-        return self.log.entries()

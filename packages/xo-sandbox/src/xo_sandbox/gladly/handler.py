@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult
 
 from xo_sandbox.gladly import reports
 from xo_sandbox.gladly.faults import REPORT_PATHS, Fault
 from xo_sandbox.gladly.orgs import get_org
 from xo_sandbox.gladly.params import RequestInvalid, parse_report_request, parse_work_session_request
 from xo_sandbox.gladly.timeline import local_day_window
-from xo_sandbox.http import SandboxHandler
+from xo_sandbox.http import SimulatorHandler
 
 if TYPE_CHECKING:
     from xo_sandbox.gladly.server import GladlySandbox
@@ -46,62 +45,19 @@ def _cut_mid_row(chunk: bytes) -> int:
     return end_header + 2 + max(1, (end_row - end_header - 2) // 2)
 
 
-class GladlyHandler(SandboxHandler):
+class GladlyHandler(SimulatorHandler):
     """One connection to the simulator; ``sandbox`` holds the state shared by all of them."""
 
-    def __init__(self, *args: Any, sandbox: GladlySandbox, **kwargs: Any) -> None:
-        self.sandbox = sandbox
-        super().__init__(*args, **kwargs)
+    sandbox: GladlySandbox
 
-    def do_GET(self) -> None:
-        self._dispatch()
+    def control_error(self, status: int, message: str) -> None:
+        if status == 400:
+            self.send_json(400, {"errors": [{"attr": "faults", "code": "invalid", "detail": message}]})
+        else:
+            self.send_json(status, {"errors": [{"code": "not_exist", "detail": message}]})
 
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
-        url = urlsplit(self.path)
-        body = self.read_body()
-        try:
-            if url.path.startswith("/_sandbox/"):
-                self._control(url.path, body)
-                return
-            self.record_request(self.sandbox.log, url.path, url.query, body)
-            self._api(url.path, body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client went away mid-response
-
-    # --- control endpoints (no auth: they are the test's side door, not part of Gladly) ---
-
-    def _control(self, path: str, body: bytes) -> None:
-        plan = self.sandbox.faults
-        if path == "/_sandbox/faults" and self.command == "POST":
-            try:
-                payload = json.loads(body or b"[]")
-                items = payload if isinstance(payload, list) else [payload]
-                plan.add([Fault.from_json(item) for item in items])
-            except (ValueError, UnicodeDecodeError) as exc:
-                self.send_json(400, {"errors": [{"attr": "faults", "code": "invalid", "detail": str(exc)}]})
-                return
-        elif path == "/_sandbox/faults" and self.command == "DELETE":
-            plan.clear()
-        elif path == "/_sandbox/requests" and self.command == "DELETE":
-            self.sandbox.log.clear()
-        elif path == "/_sandbox/requests" and self.command == "GET":
-            self.send_json(200, self.sandbox.requests())
-            return
-        elif path != "/_sandbox/faults":
-            self.send_json(404, {"errors": [{"code": "not_exist", "detail": f"no sandbox route {path}"}]})
-            return
-        self.send_json(200, [f.to_json() for f in plan.pending()])
-
-    # --- the Gladly API ---
-
-    def _api(self, path: str, body: bytes) -> None:
-        limits = self.sandbox.limits
+    def api(self, url: SplitResult, body: bytes) -> None:
+        path, limits = url.path, self.sandbox.limits
         org = self.sandbox.authenticate(self.headers.get("Authorization"))
         headers = {"Ratelimit-Limit-Second": str(limits.requests_per_second)}
         if org is None:

@@ -8,72 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from xo_core.extractors.gladly.config import GLADLY_METRIC_SETS
 from xo_sandbox.gladly.data import SECOND
 from xo_sandbox.gladly.orgs import Org
 from xo_sandbox.gladly.reports import CHANNEL_FILTERS, ReportFilters
 
 RENDERED_METRIC_SETS: tuple[str, ...] = ("ContactTimestampsReport", "ConversationExportReport")
-
-DOCUMENTED_METRIC_SETS: frozenset[str] = frozenset(
-    [
-        "AgentAwayTimeReport",
-        "AgentAvailableTimeReportV2",
-        "AgentDurationsReport",
-        "AgentDurationsReportV2",
-        "AgentLoginTimeReport",
-        "AgentSummary",
-        "AgentSummaryV2",
-        "AgentSummaryGlanceReport",
-        "AgentSummaryGlanceReportV2",
-        "AgentTimestampsReport",
-        "FirstContactResolutionByAgentV2Report",
-        "PaymentsByAgentReport",
-        "WorkSessionEventsReportV3",
-        "WorkSessionEventsReportV4",
-        "WorkSessionsReport",
-        "WorkSessionsReportV3",
-        "AnswerUsageReport",
-        "AnswerUsageByAgentReport",
-        "ChannelMixReportV2",
-        "ChannelWaitTimeReport",
-        "ChannelWaitTimeReportV2",
-        "ContactExportReportV3",
-        "ContactSummaryReport",
-        "ContactSummaryReportV2",
-        "ContactSummaryCountsReport",
-        "ContactSummaryDurationsReport",
-        "ContactSummaryDurationsReportV2",
-        "ContactTimestampsReport",
-        "ConversationExportReport",
-        "ConversationSidekickExportReport",
-        "ConversationSummaryReport",
-        "ConversationTimestampsReport",
-        "AbandonedCallsInIVRReport",
-        "AutoThrottleMissedConversationsReport",
-        "IVRExecutiveSummaryReportV2",
-        "IvrEndStatesReportV2",
-        "PaymentsSummaryReport",
-        "ProactiveVoiceSummaryReport",
-        "TopicHierarchyReport",
-        "TaskExportReport",
-        "TaskSummaryReport",
-        "TaskTimestampsReport",
-        "TopicSummaryReport",
-        "AutoThrottleChangesReport",
-        "ChatDisplayPctChangesReport",
-        "HelpCenterAnswerSearchReport",
-        "HelpCenterAnswerUsageReport",
-        "QuickActionsUsageReport",
-        "SelfServiceThreadsReport",
-        "SidekickAssistsByClassificationTopicReport",
-        "GladAppAnswerSearchReport",
-        "GladAppAnswerUsageReport",
-        "GladAppContactPointsReport",
-        "GladlyAISessionsDetailReport",
-        "GladlyAISessionsDetailWithMessagesReport",
-    ]
-)
-"""The ``metricSet`` enum of Gladly's OpenAPI (source-apis.md §1.2)."""
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -171,7 +111,7 @@ def parse_report_request(body: bytes, org: Org) -> ReportRequest:
     metric_set = payload.get("metricSet")
     if metric_set in (None, ""):
         raise RequestInvalid("metricSet", "blank", "metricSet must be specified")
-    if not isinstance(metric_set, str) or metric_set not in DOCUMENTED_METRIC_SETS:
+    if not isinstance(metric_set, str) or metric_set not in GLADLY_METRIC_SETS:
         raise RequestInvalid("metricSet", "invalid", f"metricSet {metric_set!r} is not a known metric set")
     if metric_set not in RENDERED_METRIC_SETS:
         rendered = ", ".join(RENDERED_METRIC_SETS)

@@ -19,12 +19,12 @@ import hmac
 from collections.abc import Iterable, Mapping
 from functools import partial
 
-from xo_sandbox.gladly.faults import Fault, FaultPlan
+from xo_sandbox.faults import FaultPlan
+from xo_sandbox.gladly.faults import Fault
 from xo_sandbox.gladly.handler import GladlyHandler
 from xo_sandbox.gladly.limits import OrgLimiter, RateLimits
 from xo_sandbox.gladly.orgs import DEFAULT_CREDENTIALS, get_org
 from xo_sandbox.http import SandboxServer
-from xo_sandbox.requestlog import RequestLog
 
 
 class GladlySandbox(SandboxServer):
@@ -51,11 +51,10 @@ class GladlySandbox(SandboxServer):
             get_org(org)  # fail at construction on an org the sandbox does not know
         if volume_scale <= 0:
             raise ValueError("volume_scale must be positive")
-        self.faults = FaultPlan(faults)
+        self.faults = FaultPlan(Fault, faults)
         self.limits = limits or RateLimits()
         self.volume_scale = volume_scale
         self.row_cap = row_cap
-        self.log = RequestLog()
         self._limiters = {org: OrgLimiter(self.limits) for org in self.credentials}
         super().__init__(partial(GladlyHandler, sandbox=self), host=host, port=port)
 
@@ -76,7 +75,3 @@ class GladlySandbox(SandboxServer):
     def limiter(self, org: str) -> OrgLimiter:
         """The rate limiter of ``org``."""
         return self._limiters[org]
-
-    def requests(self) -> list[dict[str, object]]:
-        """The API requests received so far (method, path, query, body, status; never headers)."""
-        return self.log.entries()

@@ -6,12 +6,11 @@ import json
 import re
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult
 
-from xo_sandbox.http import SandboxHandler
+from xo_sandbox.http import SimulatorHandler
 from xo_sandbox.sprout.customer import CUSTOMER_ID, CUSTOMER_NAME, GROUPS, PROFILES, TAGS, users
-from xo_sandbox.sprout.faults import Fault
 from xo_sandbox.sprout.pages import page
 from xo_sandbox.sprout.query import BadRequest, parse_query
 
@@ -37,12 +36,10 @@ def _metadata(kind: str) -> list[dict[str, object]]:
     return [{"id": u.id, "name": u.name, "email": u.email} for u in users()]
 
 
-class SproutHandler(SandboxHandler):
+class SproutHandler(SimulatorHandler):
     """One connection to the simulator; ``sandbox`` holds the state shared by all of them."""
 
-    def __init__(self, *args: Any, sandbox: SproutSandbox, **kwargs: Any) -> None:
-        self.sandbox = sandbox
-        super().__init__(*args, **kwargs)
+    sandbox: SproutSandbox
 
     def end_headers(self) -> None:
         if not self.path.startswith("/_sandbox/"):
@@ -51,56 +48,11 @@ class SproutHandler(SandboxHandler):
             self.send_header("X-Sprout-Server-Version", SERVER_VERSION)
         super().end_headers()
 
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
-        url = urlsplit(self.path)
-        body = self.read_body()
-        try:
-            if url.path.startswith("/_sandbox/"):
-                self._control(url.path, body)
-                return
-            self.record_request(self.sandbox.log, url.path, url.query, body)
-            self._api(url.path, body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-
     def _error(self, status: int, text: str) -> None:
         self.send_json(status, {"error": text})
 
-    # --- control endpoints (no auth: the test's side door, not part of Sprout) ---
-
-    def _control(self, path: str, body: bytes) -> None:
-        plan = self.sandbox.faults
-        if path == "/_sandbox/faults" and self.command == "POST":
-            try:
-                payload = json.loads(body or b"[]")
-                plan.add([Fault.from_json(item) for item in (payload if isinstance(payload, list) else [payload])])
-            except (ValueError, UnicodeDecodeError) as exc:
-                self._error(400, str(exc))
-                return
-        elif path == "/_sandbox/faults" and self.command == "DELETE":
-            plan.clear()
-        elif path == "/_sandbox/requests" and self.command == "DELETE":
-            self.sandbox.log.clear()
-        elif path == "/_sandbox/requests" and self.command == "GET":
-            self.send_json(200, self.sandbox.requests())
-            return
-        elif path != "/_sandbox/faults":
-            self._error(404, f"no sandbox route {path}")
-            return
-        self.send_json(200, [f.to_json() for f in plan.pending()])
-
-    # --- the Sprout API ---
-
-    def _api(self, path: str, body: bytes) -> None:
+    def api(self, url: SplitResult, body: bytes) -> None:
+        path = url.path
         if not self.sandbox.authenticate(self.headers.get("Authorization")):
             self._error(401, "The request does not contain a valid access token or that access token has expired.")
             return

@@ -19,10 +19,10 @@ import threading
 from collections.abc import Iterable
 from functools import partial
 
+from xo_sandbox.faults import FaultPlan
 from xo_sandbox.http import SandboxServer
-from xo_sandbox.requestlog import RequestLog
 from xo_sandbox.sprout.customer import DEFAULT_TOKEN
-from xo_sandbox.sprout.faults import Fault, FaultPlan
+from xo_sandbox.sprout.faults import Fault
 from xo_sandbox.sprout.handler import SproutHandler
 from xo_sandbox.sprout.limits import MinuteLimiter, SproutLimits
 
@@ -49,13 +49,12 @@ class SproutSandbox(SandboxServer):
         if volume_scale <= 0:
             raise ValueError("volume_scale must be positive")
         self.token = token
-        self.faults = FaultPlan(faults)
+        self.faults = FaultPlan(Fault, faults)
         self.limits = limits or SproutLimits()
         self.limiter = MinuteLimiter(self.limits)
         self.volume_scale = volume_scale
         self.not_ready_first = not_ready_first
         self.secret = f"sprout-sandbox-cursor-{token}".encode()
-        self.log = RequestLog()
         self._seen: set[str] = set()
         self._seen_lock = threading.Lock()
         super().__init__(partial(SproutHandler, sandbox=self), host=host, port=port)
@@ -74,7 +73,3 @@ class SproutSandbox(SandboxServer):
             first = digest not in self._seen
             self._seen.add(digest)
             return first
-
-    def requests(self) -> list[dict[str, object]]:
-        """The API requests received so far (method, path, query, body, status; never headers)."""
-        return self.log.entries()

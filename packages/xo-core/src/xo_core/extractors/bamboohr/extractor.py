@@ -11,8 +11,6 @@ Columns are BambooHR's field ids (``firstName``, ``lastChanged``...), values fla
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from xo_core.errors import ConfigError
@@ -26,27 +24,16 @@ from xo_core.extractors.bamboohr.client import (
 from xo_core.extractors.bamboohr.config import BambooHRExtractorConfig
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_csv_object
-from xo_core.extractors.http import RetryPolicy
+from xo_core.extractors.http import HttpExtractor
 
 SOURCE_TYPE = "bamboohr_api"
 EXTRACTOR_VERSION = "bamboohr/1"
 
 
-class BambooHRExtractor:
+class BambooHRExtractor(HttpExtractor):
     """Extracts the BambooHR directory or a custom report; registered as source_type ``bamboohr_api``."""
 
     source_type = SOURCE_TYPE
-
-    def __init__(
-        self,
-        *,
-        policy: RetryPolicy | None = None,
-        timeout: float = 300.0,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.policy = policy or RetryPolicy()
-        self.timeout = timeout
-        self._sleep = sleep
 
     def extract(self, request: ExtractRequest) -> ExtractResult:
         """Write the report's CSV and manifest to ``request.bucket``/``request.key``."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from xo_core.extractors.gladly.client import (
     work_session_events_body,
 )
 from xo_core.extractors.gladly.config import GladlyExtractorConfig
-from xo_core.extractors.http import RetryPolicy
+from xo_core.extractors.http import HttpExtractor
 from xo_core.manifest import Manifest
 
 SOURCE_TYPE = "gladly_api"
@@ -65,21 +64,10 @@ class _Spool:
     file: IO[str]
 
 
-class GladlyExtractor:
+class GladlyExtractor(HttpExtractor):
     """Extracts Gladly reports and work-session events; registered as source_type ``gladly_api``."""
 
     source_type = SOURCE_TYPE
-
-    def __init__(
-        self,
-        *,
-        policy: RetryPolicy | None = None,
-        timeout: float = 300.0,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.policy = policy or RetryPolicy()
-        self.timeout = timeout
-        self._sleep = sleep
 
     def extract(self, request: ExtractRequest) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""

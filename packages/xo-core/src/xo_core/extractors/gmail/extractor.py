@@ -38,7 +38,7 @@ from xo_core.extractors.gmail.client import (
 )
 from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
 from xo_core.extractors.google_auth import credentials_from_connection
-from xo_core.extractors.http import RetryPolicy
+from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
 
 SOURCE_TYPE = "gmail_attachment"
@@ -59,7 +59,7 @@ class _Spool:
     file: IO[str]
 
 
-class GmailAttachmentExtractor:
+class GmailAttachmentExtractor(HttpExtractor):
     """Extracts report CSVs attached to e-mails; registered as source_type ``gmail_attachment``."""
 
     source_type = SOURCE_TYPE
@@ -72,10 +72,8 @@ class GmailAttachmentExtractor:
         sleep: Callable[[float], None] = time.sleep,
         page_size: int = MAX_PAGE_SIZE,
     ) -> None:
-        self.policy = policy or RetryPolicy()
-        self.timeout = timeout
+        super().__init__(policy=policy, timeout=timeout, sleep=sleep)
         self.page_size = page_size
-        self._sleep = sleep
 
     def extract(self, request: ExtractRequest) -> ExtractResult:
         """Write the window's attachment CSV (or an empty object) and its manifest."""

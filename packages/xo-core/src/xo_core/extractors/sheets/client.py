@@ -23,7 +23,8 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from xo_core.errors import SourceDataError
-from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials, GoogleHttpClient
+from xo_core.extractors.google_api import GoogleHttpClient
+from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials
 from xo_core.extractors.http import RetryPolicy
 
 DEFAULT_BASE_URL = "https://sheets.googleapis.com"

@@ -10,15 +10,14 @@ header and no rows is a valid empty table. A blank header cell → ``SourceDataE
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from xo_core.errors import ConfigError, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_csv_object
 from xo_core.extractors.google_auth import credentials_from_connection
-from xo_core.extractors.http import RetryPolicy
+from xo_core.extractors.http import HttpExtractor
 from xo_core.extractors.sheets.client import DEFAULT_BASE_URL, SCOPES, SheetsClient, values_path
 from xo_core.extractors.sheets.config import GoogleSheetsExtractorConfig
 
@@ -27,21 +26,11 @@ EXTRACTOR_VERSION = "google_sheets/1"
 _FIRST_ROW = re.compile(r"!?\$?[A-Za-z]*\$?(\d+)")
 
 
-class GoogleSheetsExtractor:
+class GoogleSheetsExtractor(HttpExtractor):
     """Extracts one spreadsheet range; registered as source_type ``google_sheets``."""
 
     source_type = SOURCE_TYPE
-
-    def __init__(
-        self,
-        *,
-        policy: RetryPolicy | None = None,
-        timeout: float = 120.0,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.policy = policy or RetryPolicy()
-        self.timeout = timeout
-        self._sleep = sleep
+    default_timeout = 120.0
 
     def extract(self, request: ExtractRequest) -> ExtractResult:
         """Write the range as CSV with its own header, and the manifest."""

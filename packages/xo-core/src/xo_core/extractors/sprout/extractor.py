@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from xo_core.errors import ConfigError, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_csv_object
-from xo_core.extractors.http import RetryPolicy
+from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.extractors.sprout.client import (
     DEFAULT_BASE_URL,
     REQUESTS_PER_MINUTE,
@@ -52,7 +52,7 @@ LIST_SEPARATOR = "|"
 _WALL_CLOCK = "%Y-%m-%dT%H:%M:%S"
 
 
-class SproutExtractor:
+class SproutExtractor(HttpExtractor):
     """Extracts Sprout Social messages; registered as source_type ``sprout_api``."""
 
     source_type = SOURCE_TYPE
@@ -66,9 +66,7 @@ class SproutExtractor:
         clock: Callable[[], float] = time.monotonic,
         requests_per_minute: int = REQUESTS_PER_MINUTE,
     ) -> None:
-        self.policy = policy or RetryPolicy()
-        self.timeout = timeout
-        self._sleep = sleep
+        super().__init__(policy=policy, timeout=timeout, sleep=sleep)
         self._clock = clock
         self.requests_per_minute = requests_per_minute
 

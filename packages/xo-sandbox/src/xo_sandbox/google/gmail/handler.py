@@ -50,7 +50,7 @@ class GmailHandler(GoogleHandler):
     units_per_request = 5  # list, get and attachments.get each cost 5 quota units (source-apis.md §3.5)
     sandbox: GmailSandbox
 
-    def api(self, url: SplitResult) -> None:
+    def api(self, url: SplitResult, body: bytes) -> None:
         route = _ROUTE.match(url.path)
         if self.command != "GET" or route is None:
             self.send_json(404, google_error(404, "Not Found", reason="notFound"))

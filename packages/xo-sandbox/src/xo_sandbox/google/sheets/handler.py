@@ -57,7 +57,7 @@ class SheetsHandler(GoogleHandler):
 
     sandbox: SheetsSandbox
 
-    def api(self, url: SplitResult) -> None:
+    def api(self, url: SplitResult, body: bytes) -> None:
         route = _ROUTE.match(url.path)
         if self.command != "GET" or route is None:
             self.send_json(404, google_error(404, "Not Found"))
@@ -99,10 +99,10 @@ class SheetsHandler(GoogleHandler):
             f"{quote_sheet(name)}!{column_letters(parsed.first_col)}{parsed.first_row + 1}"
             f":{column_letters(last_col)}{last_row + 1}"
         )
-        body: dict[str, object] = {"range": resolved, "majorDimension": major}
+        answer: dict[str, object] = {"range": resolved, "majorDimension": major}
         if values:  # an empty range comes back without "values" [U]
-            body["values"] = values
-        self.send_json(200, body)
+            answer["values"] = values
+        self.send_json(200, answer)
 
     def control(self, path: str, body: bytes) -> bool:
         """``POST /_sandbox/cells`` ``{"spreadsheet_id", "range": "Roster!E5", "value"}``: change one cell."""
