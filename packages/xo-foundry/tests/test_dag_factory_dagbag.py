@@ -52,7 +52,12 @@ def test_each_dag_is_shaped_by_its_config() -> None:
             assert load.owner == d.owner
             assert load.retries == d.retries
             assert load.retry_delay == timedelta(minutes=d.retry_delay_minutes)
-        assert len(dag.tasks) == 3 * len(pipeline.sources)
+            table = pipeline.sources[name].snowflake.target_table
+            database = pipeline.database.removesuffix("_DEV")
+            assert [asset.name for asset in load.outlets] == [f"{database}.{pipeline.schema_name}.{table}"]
+        assert len(dag.tasks) == 3 * len(pipeline.sources) + 1
+        transform = dag.get_task("transform")
+        assert transform.upstream_task_ids == {f"load_{name}" for name in pipeline.sources}
 
 
 @pytest.mark.slow

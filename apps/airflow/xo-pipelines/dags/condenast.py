@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
 from xo_foundry.dag_factory.guard import build_all
@@ -92,11 +92,17 @@ def condenast_email_report() -> None:
         def stage_email_daily_report(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(CONDENAST_EMAIL_REPORT, "email_daily_report", extracted, context)
 
-        @task(task_id="load_email_daily_report")
+        @task(task_id="load_email_daily_report", outlets=[Asset(name="CND_DB.BRONZE.GMAIL_EMAIL_DAILY_REPORT", uri="xo-bronze://CND_DB/BRONZE/GMAIL_EMAIL_DAILY_REPORT")])
         def load_email_daily_report(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(CONDENAST_EMAIL_REPORT, "email_daily_report", staged, context)
 
-        load_email_daily_report(stage_email_daily_report(extract_email_daily_report()))
+        loaded_email_daily_report = load_email_daily_report(stage_email_daily_report(extract_email_daily_report()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(CONDENAST_EMAIL_REPORT, context)
+
+        [loaded_email_daily_report] >> transform()
 
     pipeline()
 
@@ -180,11 +186,17 @@ def condenast_gladly_daily() -> None:
         def stage_conversations(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(CONDENAST_GLADLY_DAILY, "conversations", extracted, context)
 
-        @task(task_id="load_conversations")
+        @task(task_id="load_conversations", outlets=[Asset(name="CND_DB.BRONZE.GLADLY_CONVERSATIONS", uri="xo-bronze://CND_DB/BRONZE/GLADLY_CONVERSATIONS")])
         def load_conversations(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(CONDENAST_GLADLY_DAILY, "conversations", staged, context)
 
-        load_conversations(stage_conversations(extract_conversations()))
+        loaded_conversations = load_conversations(stage_conversations(extract_conversations()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(CONDENAST_GLADLY_DAILY, context)
+
+        [loaded_conversations] >> transform()
 
     pipeline()
 

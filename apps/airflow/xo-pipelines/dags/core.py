@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
 from xo_foundry.dag_factory.guard import build_all
@@ -89,11 +89,17 @@ def core_bamboohr_daily() -> None:
         def stage_employees(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(CORE_BAMBOOHR_DAILY, "employees", extracted, context)
 
-        @task(task_id="load_employees")
+        @task(task_id="load_employees", outlets=[Asset(name="CORE_DB.BRONZE.BAMBOOHR_EMPLOYEES", uri="xo-bronze://CORE_DB/BRONZE/BAMBOOHR_EMPLOYEES")])
         def load_employees(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(CORE_BAMBOOHR_DAILY, "employees", staged, context)
 
-        load_employees(stage_employees(extract_employees()))
+        loaded_employees = load_employees(stage_employees(extract_employees()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(CORE_BAMBOOHR_DAILY, context)
+
+        [loaded_employees] >> transform()
 
     pipeline()
 
@@ -192,11 +198,17 @@ def core_bamboohr_history() -> None:
         def stage_employee_history(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(CORE_BAMBOOHR_HISTORY, "employee_history", extracted, context)
 
-        @task(task_id="load_employee_history")
+        @task(task_id="load_employee_history", outlets=[Asset(name="CORE_DB.BRONZE.BAMBOOHR_EMPLOYEE_HISTORY", uri="xo-bronze://CORE_DB/BRONZE/BAMBOOHR_EMPLOYEE_HISTORY")])
         def load_employee_history(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(CORE_BAMBOOHR_HISTORY, "employee_history", staged, context)
 
-        load_employee_history(stage_employee_history(extract_employee_history()))
+        loaded_employee_history = load_employee_history(stage_employee_history(extract_employee_history()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(CORE_BAMBOOHR_HISTORY, context)
+
+        [loaded_employee_history] >> transform()
 
     pipeline()
 

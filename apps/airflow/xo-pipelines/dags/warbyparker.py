@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
 from xo_foundry.dag_factory.guard import build_all
@@ -110,11 +110,11 @@ def warbyparker_gladly_daily() -> None:
         def stage_contact_timestamps(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(WARBYPARKER_GLADLY_DAILY, "contact_timestamps", extracted, context)
 
-        @task(task_id="load_contact_timestamps")
+        @task(task_id="load_contact_timestamps", outlets=[Asset(name="WBP_DB.BRONZE.GLADLY_CONTACT_TIMESTAMPS", uri="xo-bronze://WBP_DB/BRONZE/GLADLY_CONTACT_TIMESTAMPS")])
         def load_contact_timestamps(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_GLADLY_DAILY, "contact_timestamps", staged, context)
 
-        load_contact_timestamps(stage_contact_timestamps(extract_contact_timestamps()))
+        loaded_contact_timestamps = load_contact_timestamps(stage_contact_timestamps(extract_contact_timestamps()))
 
         @task(task_id="extract_work_sessions")
         def extract_work_sessions(**context: Any) -> dict[str, Any]:
@@ -124,11 +124,17 @@ def warbyparker_gladly_daily() -> None:
         def stage_work_sessions(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(WARBYPARKER_GLADLY_DAILY, "work_sessions", extracted, context)
 
-        @task(task_id="load_work_sessions")
+        @task(task_id="load_work_sessions", outlets=[Asset(name="WBP_DB.BRONZE.GLADLY_WORK_SESSIONS", uri="xo-bronze://WBP_DB/BRONZE/GLADLY_WORK_SESSIONS")])
         def load_work_sessions(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_GLADLY_DAILY, "work_sessions", staged, context)
 
-        load_work_sessions(stage_work_sessions(extract_work_sessions()))
+        loaded_work_sessions = load_work_sessions(stage_work_sessions(extract_work_sessions()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(WARBYPARKER_GLADLY_DAILY, context)
+
+        [loaded_contact_timestamps, loaded_work_sessions] >> transform()
 
     pipeline()
 
@@ -217,11 +223,17 @@ def warbyparker_gladly_intraday() -> None:
         def stage_work_sessions_intraday(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(WARBYPARKER_GLADLY_INTRADAY, "work_sessions_intraday", extracted, context)
 
-        @task(task_id="load_work_sessions_intraday")
+        @task(task_id="load_work_sessions_intraday", outlets=[Asset(name="WBP_DB.BRONZE.GLADLY_WORK_SESSIONS_INTRADAY", uri="xo-bronze://WBP_DB/BRONZE/GLADLY_WORK_SESSIONS_INTRADAY")])
         def load_work_sessions_intraday(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_GLADLY_INTRADAY, "work_sessions_intraday", staged, context)
 
-        load_work_sessions_intraday(stage_work_sessions_intraday(extract_work_sessions_intraday()))
+        loaded_work_sessions_intraday = load_work_sessions_intraday(stage_work_sessions_intraday(extract_work_sessions_intraday()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(WARBYPARKER_GLADLY_INTRADAY, context)
+
+        [loaded_work_sessions_intraday] >> transform()
 
     pipeline()
 
@@ -304,11 +316,17 @@ def warbyparker_roster_sheet() -> None:
         def stage_agent_roster(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(WARBYPARKER_ROSTER_SHEET, "agent_roster", extracted, context)
 
-        @task(task_id="load_agent_roster")
+        @task(task_id="load_agent_roster", outlets=[Asset(name="WBP_DB.BRONZE.SHEETS_AGENT_ROSTER", uri="xo-bronze://WBP_DB/BRONZE/SHEETS_AGENT_ROSTER")])
         def load_agent_roster(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_ROSTER_SHEET, "agent_roster", staged, context)
 
-        load_agent_roster(stage_agent_roster(extract_agent_roster()))
+        loaded_agent_roster = load_agent_roster(stage_agent_roster(extract_agent_roster()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(WARBYPARKER_ROSTER_SHEET, context)
+
+        [loaded_agent_roster] >> transform()
 
     pipeline()
 
@@ -389,11 +407,17 @@ def warbyparker_s3_uploads() -> None:
         def stage_qa_scores(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(WARBYPARKER_S3_UPLOADS, "qa_scores", extracted, context)
 
-        @task(task_id="load_qa_scores")
+        @task(task_id="load_qa_scores", outlets=[Asset(name="WBP_DB.BRONZE.S3_QA_SCORES", uri="xo-bronze://WBP_DB/BRONZE/S3_QA_SCORES")])
         def load_qa_scores(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_S3_UPLOADS, "qa_scores", staged, context)
 
-        load_qa_scores(stage_qa_scores(extract_qa_scores()))
+        loaded_qa_scores = load_qa_scores(stage_qa_scores(extract_qa_scores()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(WARBYPARKER_S3_UPLOADS, context)
+
+        [loaded_qa_scores] >> transform()
 
     pipeline()
 
@@ -494,11 +518,17 @@ def warbyparker_sprout_daily() -> None:
         def stage_messages(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.stage(WARBYPARKER_SPROUT_DAILY, "messages", extracted, context)
 
-        @task(task_id="load_messages")
+        @task(task_id="load_messages", outlets=[Asset(name="WBP_DB.BRONZE.SPROUT_MESSAGES", uri="xo-bronze://WBP_DB/BRONZE/SPROUT_MESSAGES")])
         def load_messages(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_SPROUT_DAILY, "messages", staged, context)
 
-        load_messages(stage_messages(extract_messages()))
+        loaded_messages = load_messages(stage_messages(extract_messages()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(WARBYPARKER_SPROUT_DAILY, context)
+
+        [loaded_messages] >> transform()
 
     pipeline()
 

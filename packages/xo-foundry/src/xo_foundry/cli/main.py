@@ -51,12 +51,12 @@ def generate(
             typer.echo(line, err=True)
         if problems:
             raise typer.Exit(1)
-        typer.echo(f"{len(plan.files)} DAG file(s) up to date")
+        typer.echo(f"{len(plan.files)} generated file(s) up to date")
         return
     changed = write_plan(plan)
     for path in changed:
         typer.echo(f"wrote {path}" if path.exists() else f"removed {path}")
-    typer.echo(f"{len(plan.files)} DAG file(s), {len(changed)} changed")
+    typer.echo(f"{len(plan.files)} generated file(s) (DAGs and dbt sources), {len(changed)} changed")
 
 
 @app.command("list")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xo_foundry.dag_factory.render import dag_file_name, is_generated, render_domain
 from xo_foundry.schemas.pipeline import PipelineConfig
+from xo_foundry.transform.dbt_sources import render_dbt_sources
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_
         shown = path.resolve().relative_to(repo_root.resolve()) if path.resolve().is_relative_to(repo_root) else path
         by_domain[pipeline.dag.domain].append((shown.as_posix(), pipeline))
     files = {dags_dir / dag_file_name(domain): render_domain(domain, items) for domain, items in by_domain.items()}
+    # The dbt sources of the BRONZE tables are generated from the same configs, so they cannot drift.
+    files.update({repo_root / path: text for path, text in render_dbt_sources(pipelines).items()})
     stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
     return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale)
 
@@ -39,7 +42,8 @@ def write_plan(plan: GenerationPlan) -> list[Path]:
     for path, text in plan.files.items():
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
-        fd, tmp = tempfile.mkstemp(dir=plan.dags_dir, prefix=".tmp-", suffix=".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write(text)

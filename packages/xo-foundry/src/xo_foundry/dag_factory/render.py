@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from xo_core.environment import DEV_SUFFIX
 from xo_foundry.dag_factory.literal import py_literal
 from xo_foundry.schemas.pipeline import PipelineConfig
 
@@ -20,6 +21,15 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _ENV.filters["pystr"] = py_literal
+
+
+@dataclass(frozen=True)
+class _SourceView:
+    """One source's tasks, and the BRONZE table its load task declares as an Airflow Asset."""
+
+    name: str
+    asset_name: str
+    asset_uri: str
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ class _PipelineView:
     owner: str
     retries: int
     retry_delay_minutes: int
-    sources: list[str]
+    sources: list[_SourceView]
 
 
 def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
@@ -61,7 +71,18 @@ def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
         owner=d.owner,
         retries=d.retries,
         retry_delay_minutes=d.retry_delay_minutes,
-        sources=list(pipeline.sources),
+        sources=[_source_view(pipeline, name) for name in pipeline.sources],
+    )
+
+
+def _source_view(pipeline: PipelineConfig, name: str) -> _SourceView:
+    # Assets name the logical table, the same in every environment (WBP_DB, not WBP_DB_DEV).
+    database = pipeline.database.removesuffix(DEV_SUFFIX)
+    table = pipeline.sources[name].snowflake.target_table
+    return _SourceView(
+        name=name,
+        asset_name=f"{database}.{pipeline.schema_name}.{table}",
+        asset_uri=f"xo-bronze://{database}/{pipeline.schema_name}/{table}",
     )
 
 
