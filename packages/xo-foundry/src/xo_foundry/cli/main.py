@@ -125,7 +125,7 @@ def run(
         typer.echo(f"FAILED: {exc}", err=True)
         raise typer.Exit(1) from None
     for step in steps:
-        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table"))
+        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table", "statuses"))
         typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
     if not direct:
         typer.echo(f"  Airflow log: {log_path}")

@@ -33,7 +33,8 @@ def logical_date_for(pipeline: PipelineConfig, day: date) -> datetime:
 
 
 def run_direct(pipeline: PipelineConfig, logical_date: datetime) -> list[StepResult]:
-    """Call the same task functions the DAG calls, in order, in this process, without Airflow."""
+    """Call the same task functions the DAG calls, in order (each source's extract, stage, load; then the dbt
+    transform), in this process, without Airflow."""
     from xo_foundry import tasks
 
     config = pipeline.model_dump(mode="json", by_alias=True)
@@ -55,6 +56,9 @@ def run_direct(pipeline: PipelineConfig, logical_date: datetime) -> list[StepRes
         started = time.perf_counter()
         loaded = tasks.load(config, name, staged, context)
         results.append(StepResult(f"load_{name}", "success", time.perf_counter() - started, loaded))
+    started = time.perf_counter()
+    transformed = tasks.transform(config, context)
+    results.append(StepResult("transform", "success", time.perf_counter() - started, transformed))
     return results
 
 
