@@ -57,6 +57,15 @@ format: $(VENV_STAMP) ## fix lint and formatting in place
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
+.PHONY: dashboard
+dashboard: $(VENV_STAMP) ## the xo-lens dashboards on http://127.0.0.1:8501 (run make demo first)
+	$(RUN) streamlit run packages/xo-lens/src/xo_lens/app.py --server.headless true --server.address 127.0.0.1 \
+		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
+
+.PHONY: docs
+docs: $(VENV_STAMP) ## build the documentation site into site/ (strict: a broken link fails)
+	$(RUN) mkdocs build --strict -f apps/material-mkdocs/mkdocs.yml -d $(CURDIR)/site
+
 .PHONY: bench
 bench: $(VENV_STAMP) ## run the benchmarks (on demand; figures go in bench/README.md)
 	$(RUN) python -m bench

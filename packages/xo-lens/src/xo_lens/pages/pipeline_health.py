@@ -1,0 +1,73 @@
+"""Pipeline health: the last load of every table in every client database's ledger, stale and failed flagged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from xo_lens import query, widgets
+
+SHOWN = ["STATE", "DATABASE", "TABLE_NAME", "STATUS", "ROWS_LOADED", "EXPECTED_ROWS", "AGE_HOURS"]
+SHOWN += ["FINISHED_AT", "LAST_SUCCESS_AT", "ERROR", "RUN_ID"]
+
+
+def _state(row: pd.Series) -> str:
+    if row["STATUS"] == "FAILED":
+        return "failed"
+    if row["STATUS"] == "STARTED":
+        return "loading"
+    return "stale" if row["STALE"] else "ok"
+
+
+def main() -> None:
+    """The page."""
+    st.title("Pipeline health")
+    st.caption("The last load of every table, from each database's XO_META.LOAD_LEDGER")
+    reader, env = widgets.current()
+    databases = tuple(query.client_databases(env))
+    with st.sidebar:
+        stale_hours = st.number_input(
+            "Stale after (hours)",
+            min_value=1.0,
+            value=query.DEFAULT_STALE_AFTER.total_seconds() / 3600,
+            step=6.0,
+            help="A table whose last successful load is older than this is flagged (daily tables: 36 h).",
+        )
+    # Rounded to the minute so that the cached ledger read is reused within a minute.
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    with widgets.friendly_errors():
+        loads = widgets.last_loads(reader, reader.key, databases, now, float(stale_hours))
+
+    loads = loads.assign(STATE=loads.apply(_state, axis=1) if not loads.empty else [])
+    failed = loads[loads["STATE"] == "failed"]
+    stale = loads[loads["STALE"].astype(bool)]
+    kpis = st.columns(4)
+    kpis[0].metric("Tables", len(loads))
+    kpis[1].metric("Failed", len(failed))
+    kpis[2].metric("Stale", len(stale))
+    kpis[3].metric("Rows in last loads", f"{int(loads['ROWS_LOADED'].fillna(0).sum()):,}")
+
+    if failed.empty and stale.empty:
+        st.success(f"Every table loaded within {stale_hours:g} h and its last load succeeded.")
+    for row in failed.itertuples():
+        st.error(f"**{row.DATABASE}.{row.TABLE_NAME}** failed (run {row.RUN_ID}): {row.ERROR}")
+    for row in stale.itertuples():
+        age = "never loaded successfully" if pd.isna(row.AGE_HOURS) else f"last success {row.AGE_HOURS:g} h ago"
+        st.warning(f"**{row.DATABASE}.{row.TABLE_NAME}** is stale: {age}")
+
+    st.dataframe(
+        loads[SHOWN],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "STATE": "State",
+            "AGE_HOURS": st.column_config.NumberColumn("Age (h)", format="%.1f"),
+            "ROWS_LOADED": st.column_config.NumberColumn("Rows", format="%d"),
+            "EXPECTED_ROWS": st.column_config.NumberColumn("Expected", format="%d"),
+        },
+    )
+
+
+main()
