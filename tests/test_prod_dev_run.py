@@ -263,7 +263,7 @@ def run_on_fakesnow(pipeline: PipelineConfig, endpoint: str) -> dict[str, list[t
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(snowflake.connector, "connect", connect)
             mp.setattr(ReadCSV, "read_expression", read_csv_as_text)
-            run_direct(pipeline, logical_date_for(pipeline, DAY))
+            run_direct(pipeline, logical_date_for(pipeline, DAY), transform=False)
         assert {k["paramstyle"] for k in seen} == {"qmark"} and {k["database"] for k in seen} == {DB}
         assert all("gladly_daily" in k["session_parameters"]["QUERY_TAG"] for k in seen)
         cursor = setup.cursor()
@@ -284,7 +284,7 @@ def run_embedded(pipeline: PipelineConfig, monkeypatch: pytest.MonkeyPatch, home
 
     monkeypatch.setenv("XO_ENV", "local")
     monkeypatch.setenv("XO_HOME", str(home))
-    run_direct(pipeline, logical_date_for(pipeline, DAY))
+    run_direct(pipeline, logical_date_for(pipeline, DAY), transform=False)
     tables: dict[str, Any] = {}
     with DuckDBWarehouse(home).connect_read_only(DB) as connection:
         for table in TABLES:

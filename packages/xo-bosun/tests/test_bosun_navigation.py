@@ -54,8 +54,9 @@ def test_list_shows_packages_apps_and_pipelines_with_descriptions(bosun_checkout
     assert code == 0
     lines = [" ".join(line.split()) for line in out.splitlines()]
     assert "package xo-foundry Orchestration" in lines
-    assert "app snowflake-schema Snowflake migrations" in lines  # the README's first line
-    assert any(line.startswith("app airflow/xo-pipelines Airflow deployment") for line in lines)
+    for folder in ("snowflake-schema", "airflow/xo-pipelines"):
+        readme = (bosun_checkout / "apps" / folder / "README.md").read_text().splitlines()[0].lstrip("# ")
+        assert f"app {folder} {readme}" in lines  # an app is described by its README's first line
     assert "pipeline warbyparker/gladly_daily 50 6 * * * | gladly_api" in lines
 
 

@@ -32,9 +32,9 @@ def logical_date_for(pipeline: PipelineConfig, day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(pipeline.dag.time_window.timezone))
 
 
-def run_direct(pipeline: PipelineConfig, logical_date: datetime) -> list[StepResult]:
+def run_direct(pipeline: PipelineConfig, logical_date: datetime, *, transform: bool = True) -> list[StepResult]:
     """Call the same task functions the DAG calls, in order (each source's extract, stage, load; then the dbt
-    transform), in this process, without Airflow."""
+    transform unless ``transform`` is False), in this process, without Airflow."""
     from xo_foundry import tasks
 
     config = pipeline.model_dump(mode="json", by_alias=True)
@@ -56,9 +56,10 @@ def run_direct(pipeline: PipelineConfig, logical_date: datetime) -> list[StepRes
         started = time.perf_counter()
         loaded = tasks.load(config, name, staged, context)
         results.append(StepResult(f"load_{name}", "success", time.perf_counter() - started, loaded))
-    started = time.perf_counter()
-    transformed = tasks.transform(config, context)
-    results.append(StepResult("transform", "success", time.perf_counter() - started, transformed))
+    if transform:
+        started = time.perf_counter()
+        transformed = tasks.transform(config, context)
+        results.append(StepResult("transform", "success", time.perf_counter() - started, transformed))
     return results
 
 
