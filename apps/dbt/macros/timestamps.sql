@@ -42,3 +42,19 @@
 {% macro duckdb__xo_local_date(utc_timestamp, tz) -%}
     cast(timezone({{ tz }}, timezone('UTC', {{ utc_timestamp }})) as date)
 {%- endmacro %}
+
+{#-
+  A US wall-clock text without offset ('01/19/2026 09:15', a spreadsheet export) in time zone `tz` → UTC
+  timestamp; NULL when it does not parse.
+-#}
+{% macro xo_us_local_to_utc(text, tz) -%}
+    {{ return(adapter.dispatch('xo_us_local_to_utc')(text, tz)) }}
+{%- endmacro %}
+
+{% macro default__xo_us_local_to_utc(text, tz) -%}
+    cast(convert_timezone({{ tz }}, 'UTC', try_to_timestamp_ntz(trim({{ text }}), 'MM/DD/YYYY HH24:MI')) as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro duckdb__xo_us_local_to_utc(text, tz) -%}
+    timezone('UTC', timezone({{ tz }}, try_strptime(trim({{ text }}), '%m/%d/%Y %H:%M')))
+{%- endmacro %}

@@ -1,4 +1,7 @@
-{#- The agent dashboard: agg_agent_daily with who the agent is (dim_agents, when the roster has been loaded). -#}
+{#-
+  The agent dashboard: agg_agent_daily with who the agent is (dim_agents, when the roster has been loaded).
+  The roster and BambooHR pipelines build it too, possibly before the first Gladly load: both sides optional.
+-#}
 with agents as (
     select * from {{ xo_optional_relation(ref('dim_agents'), {
         'AGENT_ID': dbt.type_string(), 'AGENT_NAME': dbt.type_string(), 'TEAM': dbt.type_string(),
@@ -17,5 +20,8 @@ select
     d.HANDLE_TIME_SEC,
     case when d.CONTACTS_HANDLED > 0 then d.HANDLE_TIME_SEC / d.CONTACTS_HANDLED end as HANDLE_TIME_PER_CONTACT_SEC,
     d.AVG_FIRST_RESPONSE_SEC
-from {{ ref('agg_agent_daily') }} d
+from {{ xo_optional_relation(ref('agg_agent_daily'), {
+    'ACTIVITY_DATE': 'date', 'AGENT_ID': dbt.type_string(), 'CONTACTS_HANDLED': dbt.type_bigint(),
+    'WORK_SESSIONS': dbt.type_bigint(), 'HANDLE_TIME_SEC': dbt.type_bigint(),
+    'AVG_FIRST_RESPONSE_SEC': dbt.type_float()}) }} d
 left join agents a on a.AGENT_ID = d.AGENT_ID

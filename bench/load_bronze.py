@@ -1,0 +1,337 @@
+"""Benchmark: the BRONZE full-refresh load into DuckDB against DuckDB's own CTAS, on one ~1 GB CSV.
+
+The file (bench/data/, git-ignored, made once by DuckDB): 5 M rows of the 15 ContactTimestampsReport columns,
+agent names with commas (quoted), and every 50th row a field with a newline and doubled quotes in it. Its
+``Timestamp`` is the load's check: row i (1-based) has ``BASE + (i - 1) ms``, so a file row number is right
+exactly when ``_XO_FILE_ROW_NUMBER - 1`` equals that offset, for every row.
+
+Each variant runs in a fresh child process (its own peak RSS via ``os.wait4``) into a fresh DuckDB file, after
+the CSV was read once so the page cache is warm. The variants:
+
+- ``ctas_all_varchar``: ``CREATE TABLE AS SELECT * FROM read_csv(path, all_varchar=true)`` (the yardstick);
+- ``bronze_full_refresh``: ``DuckDBWarehouse.load_full_refresh`` (BEGIN; TRUNCATE; INSERT … WITH ORDINALITY;
+  COMMIT, plus the ledger);
+- ``insert_without_row_number``: the load's INSERT with the row number left NULL (how much the number costs);
+- ``two_step_rowid_temp`` / ``_table``: an alternative numbering (``_two_step_rowid``): the parallel scan into
+  a fresh staging table first, then the INSERT numbers rows by that table's ``rowid`` (no window operator, so
+  both steps run on every core), the staging table in memory (TEMP) or in the database file (``_table``, run
+  only when named in ``XO_BENCH_LOAD_VARIANTS``). Checked for correctness like the others; not a change to
+  xo_core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from xo_core.warehouse.base import LoadFile, LoadRequest
+    from xo_core.warehouse.plan import FullRefreshPlan
+
+DATA = Path(__file__).parent / "data"
+CSV_PATH = DATA / "contact_timestamps_5m.csv"
+RESULTS = Path(__file__).parent / "results" / "load_bronze.json"
+RESULT_MARKER = "BENCH-RESULT"
+ROUNDS = 2
+ROWS = 5_000_000
+BASE = "2025-01-14 05:00:00"  # the first row's Timestamp (UTC); row i is BASE + (i - 1) ms
+HEADER = (
+    "Timestamp",
+    "Event Type",
+    "Contact ID",
+    "Conversation ID",
+    "Customer ID",
+    "Channel",
+    "Initiator Type",
+    "Initiator ID",
+    "Initiator Agent Name",
+    "Assigned Inbox ID",
+    "Assigned Inbox Name",
+    "Assigned Agent ID",
+    "Assigned Agent Name",
+    "Transferred To Inbox Name",
+    "Fulfilled by Contact ID",
+)
+COLUMNS: list[str] = [name.upper().replace(" ", "_") for name in HEADER]
+
+
+def _id(salt: str) -> str:
+    # A Gladly-style 22-character id, deterministic in the row index.
+    return f"substr(md5(i::VARCHAR || '{salt}'), 1, 22)"
+
+
+def _pick(options: tuple[str, ...], salt: int) -> str:
+    quoted = ", ".join("'" + o.replace("'", "''") + "'" for o in options)
+    return f"[{quoted}][1 + (hash(i, {salt}) % {len(options)})::INTEGER]"
+
+
+def ensure_csv() -> Path:
+    """Make bench/data/contact_timestamps_5m.csv unless it is there (about 1.1 GB, a minute)."""
+    if CSV_PATH.is_file():
+        return CSV_PATH
+    import duckdb
+
+    names = ("Lee, Sam", "Okafor, Ada", "García, Lucía", "O'Brien, Pat", "Nguyen, Bao", "Smith, Jo")
+    inboxes = ("Support - Email", "Support - Chat", "Retail, Stores", "Billing", "Returns & Exchanges")
+    events = ("CONTACT/CREATED", "CONTACT/OFFERED", "CONTACT/ACCEPTED", "CONTACT/ENDED", "CONTACT/FULFILLED")
+    select = f"""
+        SELECT strftime(TIMESTAMP '{BASE}' + to_milliseconds(i), '%Y-%m-%dT%H:%M:%S.%gZ') AS "Timestamp",
+            {_pick(events, 1)} AS "Event Type", {_id("co")} AS "Contact ID", {_id("cv")} AS "Conversation ID",
+            {_id("cu")} AS "Customer ID", {_pick(("EMAIL", "CHAT", "PHONE_CALL", "SMS"), 2)} AS "Channel",
+            {_pick(("AGENT", "CUSTOMER"), 3)} AS "Initiator Type",
+            CASE WHEN i % 2 = 0 THEN {_id("in")} END AS "Initiator ID",
+            CASE WHEN i % 2 = 0 THEN {_pick(names, 4)} END AS "Initiator Agent Name",
+            {_id("ib")} AS "Assigned Inbox ID", {_pick(inboxes, 5)} AS "Assigned Inbox Name",
+            {_id("ag")} AS "Assigned Agent ID", {_pick(names, 6)} AS "Assigned Agent Name",
+            CASE WHEN i % 50 = 7 THEN 'Escalations' || chr(10) || '"VIP", desk ' || (i % 9)::VARCHAR END
+                AS "Transferred To Inbox Name",
+            CASE WHEN i % 5 = 4 THEN {_id("ff")} END AS "Fulfilled by Contact ID"
+        FROM range({ROWS}) AS r(i) ORDER BY i
+    """
+    DATA.mkdir(exist_ok=True)
+    partial = CSV_PATH.with_suffix(".partial")
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        connection.execute(f"COPY ({select}) TO '{partial}' (HEADER, DELIMITER ',', QUOTE '\"')")
+    partial.rename(CSV_PATH)  # only a complete file gets the real name
+    return CSV_PATH
+
+
+def warm_cache(path: Path) -> None:
+    """Read the file once, so every variant starts from the page cache."""
+    with path.open("rb") as handle:
+        while handle.read(1 << 20):
+            pass
+
+
+def run_child(code: str) -> tuple[dict[str, float], float]:
+    """Run ``code`` in a fresh Python: the JSON it printed after ``RESULT_MARKER``, and its peak RSS in MB."""
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"benchmark child failed: {code}")
+    # DuckDB may draw a progress bar on stdout; the result is the text after the last marker.
+    return json.loads(out.rpartition(RESULT_MARKER)[2].strip()), usage.ru_maxrss / 1024  # Linux: KiB
+
+
+def _check_sql(table: str) -> str:
+    """Rows whose file row number disagrees with the row's own index (from its Timestamp); 0 when right."""
+    offset = f"epoch_ms(strptime(\"TIMESTAMP\", '%Y-%m-%dT%H:%M:%S.%gZ')) - epoch_ms(TIMESTAMP '{BASE}')"
+    return f'SELECT count(*) FILTER (WHERE "_XO_FILE_ROW_NUMBER" - 1 IS DISTINCT FROM {offset}), count(*) FROM {table}'
+
+
+class Watch:
+    """Wall-clock and CPU seconds (every thread of this process) from ``start`` to ``stop``."""
+
+    def start(self) -> Watch:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def stop(self) -> None:
+        self.wall, self.cpu = time.perf_counter() - self._wall, time.process_time() - self._cpu
+
+
+Outcome = tuple[int, Watch, int | None]  # rows loaded, time taken, rows with a wrong file row number (None: unset)
+
+
+def _request(csv_path: Path) -> LoadRequest:
+    from datetime import UTC, datetime
+
+    from xo_core.warehouse.base import LoadFile, LoadRequest
+
+    file = LoadFile(uri=str(csv_path), expected_rows=ROWS, source_key="gladly/contact_timestamps/bench.csv")
+    return LoadRequest(
+        database="BENCH_DB",
+        schema="BRONZE",
+        table="GLADLY_CONTACT_TIMESTAMPS",
+        columns=COLUMNS,
+        files=[file],
+        run_id="bench",
+        window_start=datetime(2025, 1, 14, 5, tzinfo=UTC),
+        window_end=datetime(2025, 1, 15, 5, tzinfo=UTC),
+    )
+
+
+def _ctas(home: Path, csv_path: Path) -> Outcome:
+    import duckdb
+
+    with duckdb.connect(str(home / "ctas.duckdb")) as connection:
+        watch = Watch().start()
+        connection.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, all_varchar=true)", [str(csv_path)])
+        watch.stop()
+        rows = connection.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    return int(rows), watch, None
+
+
+def _bronze(home: Path, csv_path: Path) -> Outcome:
+    from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(home)
+    request = _request(csv_path)
+    watch = Watch().start()
+    result = warehouse.load_full_refresh(request)
+    watch.stop()
+    connection = warehouse.connect_read_only(request.database)
+    try:
+        wrong, _ = connection.execute(_check_sql('"BENCH_DB"."BRONZE"."GLADLY_CONTACT_TIMESTAMPS"')).fetchall()[0]
+    finally:
+        connection.close()
+    return result.rows_loaded, watch, int(wrong)
+
+
+def _hand_made(home: Path, csv_path: Path, *, number_rows: bool, stage_in_memory: bool = True) -> Outcome:
+    """The load's table and INSERT, without the ledger; numbered by staging rowid, or not numbered at all."""
+    from datetime import UTC, datetime
+
+    import duckdb
+
+    from xo_core.warehouse.duckdb.csv_files import read_csv_call
+    from xo_core.warehouse.plan import plan_full_refresh
+
+    plan = plan_full_refresh(_request(csv_path), load_id="bench", loaded_at=datetime.now(UTC))
+    file = plan.files[0]
+    with duckdb.connect(str(home / "BENCH_DB.duckdb")) as connection:
+        connection.execute(plan.create_schema_sql())
+        connection.execute(plan.create_table_sql())
+        watch = Watch().start()
+        if number_rows:
+            inserted = _two_step_rowid(connection, plan, file, in_memory=stage_in_memory)
+        else:
+            sql = (
+                f"INSERT INTO {plan.target} ({plan.insert_column_list()})"
+                f" SELECT {plan.source_column_list()}, {plan.metadata_select('NULL')}"
+                f" FROM {read_csv_call(plan.columns)}"
+            )
+            connection.execute("BEGIN")
+            connection.execute(plan.truncate_sql())
+            inserted = connection.execute(sql, [*plan.metadata_values(file), file.uri]).fetchall()[0][0]
+            connection.execute("COMMIT")
+        watch.stop()
+        wrong = connection.execute(_check_sql(plan.target)).fetchall()[0][0] if number_rows else None
+    return int(inserted), watch, wrong
+
+
+def _two_step_rowid(
+    connection: duckdb.DuckDBPyConnection, plan: FullRefreshPlan, file: LoadFile, *, in_memory: bool
+) -> int:
+    """Parallel scan into a fresh staging table, then BEGIN; TRUNCATE; INSERT numbered by rowid + 1; COMMIT.
+
+    The window operator that WITH ORDINALITY needs is what serialises the one-step INSERT (the whole
+    pipeline, CSV parsing included, runs on one thread); ``rowid`` is a plain scan column, so both steps
+    run on every core. A committed fresh table's rowids are 0..n-1 in insertion order, and with
+    preserve_insertion_order (the default) a parallel CTAS inserts in file order. The staging table is
+    made BEFORE the transaction on purpose: inside one, its rows are transaction-local and their rowids
+    start at 2**55 (measured), which is the "wrong numbering" the backend's comment records.
+    ``in_memory``: a TEMP table (RAM, spilled past the memory limit) or a table in the database file.
+    """
+    from xo_core.identifiers import qualified_name
+    from xo_core.warehouse.duckdb.csv_files import read_csv_call
+
+    stage = "_xo_stage" if in_memory else f"{qualified_name(plan.database, 'XO_META')}._XO_STAGE"
+    if not in_memory:
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified_name(plan.database, 'XO_META')}")
+    kind = "TEMP TABLE" if in_memory else "TABLE"
+    connection.execute(f"CREATE OR REPLACE {kind} {stage} AS SELECT * FROM {read_csv_call(plan.columns)}", [file.uri])
+    try:
+        sql = (
+            f"INSERT INTO {plan.target} ({plan.insert_column_list()})"
+            f" SELECT {plan.source_column_list()}, {plan.metadata_select('rowid + 1')} FROM {stage}"
+        )
+        connection.execute("BEGIN")
+        connection.execute(plan.truncate_sql())
+        inserted = connection.execute(sql, plan.metadata_values(file)).fetchall()[0][0]
+        connection.execute("COMMIT")
+    finally:
+        connection.execute(f"DROP TABLE IF EXISTS {stage}")
+    return int(inserted)
+
+
+# Run only when named in XO_BENCH_LOAD_VARIANTS: measured at 0.5x the CTAS, it is no candidate, and it would
+# push a full run past ten minutes on a busy machine.
+SLOW_VARIANTS = ("two_step_rowid_table",)
+VARIANTS: dict[str, Callable[[Path, Path], Outcome]] = {
+    "ctas_all_varchar": _ctas,
+    "bronze_full_refresh": _bronze,
+    "insert_without_row_number": partial(_hand_made, number_rows=False),
+    "two_step_rowid_temp": partial(_hand_made, number_rows=True),
+    "two_step_rowid_table": partial(_hand_made, number_rows=True, stage_in_memory=False),
+}
+
+
+def child(variant: str, home: str) -> None:
+    """Run one variant (in the child process); print rows, seconds and the row-number check as JSON."""
+    rows, watch, wrong = VARIANTS[variant](Path(home), CSV_PATH)
+    print(RESULT_MARKER, json.dumps({"rows": rows, "seconds": watch.wall, "cpu": watch.cpu, "wrong": wrong}))
+
+
+def run(variants: tuple[str, ...] = (), rounds: int = ROUNDS) -> list[dict[str, object]]:
+    """One row per variant, from its fastest of ``rounds`` runs (taken in turn, so load on the machine is shared
+    out); ``cores_used`` is CPU over wall seconds and ``ratio_to_ctas`` its rows/s over the CTAS's."""
+    path = ensure_csv()
+    size = path.stat().st_size
+    warm_cache(path)
+    runs: dict[str, list[tuple[dict[str, float], float]]] = {}
+    for _ in range(rounds):
+        for variant in variants or tuple(v for v in VARIANTS if v not in SLOW_VARIANTS):
+            with tempfile.TemporaryDirectory(dir=DATA) as home:
+                code = f"from bench.load_bronze import child; child({variant!r}, {home!r})"
+                runs.setdefault(variant, []).append(run_child(code))
+    results: list[dict[str, object]] = []
+    for variant, measured in runs.items():
+        best, _ = min(measured, key=lambda m: m[0]["seconds"])
+        rows, seconds = int(best["rows"]), float(best["seconds"])
+        wrong = [m["wrong"] for m, _ in measured]
+        results.append(
+            {
+                "benchmark": f"load_{variant}",
+                "rows": rows,
+                "mb": round(size / 1e6),
+                "seconds": round(seconds, 2),
+                "all_seconds": [round(float(m["seconds"]), 1) for m, _ in measured],
+                "rows_per_s": round(rows / seconds),
+                "mb_per_s": round(size / 1e6 / seconds, 1),
+                "cores_used": round(float(best["cpu"]) / seconds, 2),
+                "peak_rss_mb": round(max(peak for _, peak in measured)),
+                "wrong_row_numbers": None if None in wrong else max(w for w in wrong if w is not None),
+            }
+        )
+    base = next((r for r in results if r["benchmark"] == "load_ctas_all_varchar"), None)
+    for row in results:
+        if base is not None:
+            row["ratio_to_ctas"] = round(float(str(row["rows_per_s"])) / float(str(base["rows_per_s"])), 2)
+    return results
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    """The rows as an aligned text table, one column per key seen in any row."""
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    cells = [keys, *([str(row.get(key, "")) for key in keys] for row in rows)]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(keys))]
+    for line in cells:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+
+
+def main() -> None:
+    """Run every variant (or those named in XO_BENCH_LOAD_VARIANTS, comma-separated); print and save the rows."""
+    chosen = tuple(v for v in os.environ.get("XO_BENCH_LOAD_VARIANTS", "").split(",") if v)
+    rows = run(chosen)
+    print_table(rows)
+    if not chosen:  # only a full run replaces the committed figures
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
