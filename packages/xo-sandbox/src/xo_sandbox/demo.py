@@ -15,7 +15,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+
 from xo_core.environment import environment
+from xo_core.errors import XoError
 from xo_core.storage.factory import object_store_for
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
@@ -23,15 +26,16 @@ from xo_sandbox.google.gmail.mailbox import day_kind
 from xo_sandbox.sandboxes import start_all
 from xo_sandbox.uploads import qa_scores_csv, qa_scores_key
 
+# People and rosters first, so the Gladly pipelines' GOLD reports can name the agents.
 DEMO_PIPELINES = (
-    "warbyparker/gladly_daily",
-    "condenast/gladly_daily",
-    "warbyparker/sprout_daily",
     "core/bamboohr_daily",
     "core/bamboohr_history",
-    "warbyparker/s3_uploads",
     "warbyparker/roster_sheet",
+    "warbyparker/s3_uploads",
+    "warbyparker/sprout_daily",
     "condenast/email_report",
+    "warbyparker/gladly_daily",
+    "condenast/gladly_daily",
 )
 
 Echo = Callable[[str], None]
@@ -65,13 +69,13 @@ def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
     """Run the demo; return the number of pipelines that failed (0 when all is well)."""
     env = environment()
     echo(f"XO-Data demo on the embedded default: XO_HOME={env.home}, logical date {day} (window: the day before)")
-    echo("\n[1/4] Validate every pipeline config and check the generated DAG files")
+    echo("\n[1/5] Validate every pipeline config and check the generated DAG files")
     base_env = dict(os.environ)
     if _stream(foundry("validate"), base_env, echo) or _stream(foundry("generate", "--check"), base_env, echo):
         echo("Configs or DAG files are not right: fix them first (`make generate`).")
         return 1
     _stream(foundry("list"), base_env, echo)
-    echo("\n[2/4] Start the source simulators on 127.0.0.1, and drop the day's uploads into the landing bucket")
+    echo("\n[2/5] Start the source simulators on 127.0.0.1, and drop the day's uploads into the landing bucket")
     window_day = day - timedelta(days=1)
     object_store_for(env.object_store_url).put_bytes(
         env.landing_bucket, qa_scores_key(window_day), qa_scores_csv(window_day)
@@ -83,7 +87,7 @@ def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
             echo(f"    {name:10} {url}")
         run_env = {**base_env, **sandboxes.connection_env()}
         how = "directly (--direct)" if direct else "through the generated Airflow DAGs (dag.test)"
-        echo(f"\n[3/4] Run {len(DEMO_PIPELINES)} pipelines {how}")
+        echo(f"\n[3/5] Run {len(DEMO_PIPELINES)} pipelines {how}")
         for pipeline in DEMO_PIPELINES:
             started = time.perf_counter()
             echo(f"  {pipeline}")
@@ -91,10 +95,41 @@ def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
             code = _stream(foundry(*args), run_env, echo)
             echo(f"    {'ok' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.1f}s")
             failed += code != 0
-    echo("\n[4/4] What is in the warehouse now")
-    show_warehouse(DuckDBWarehouse(env.home), env.warehouse_dir, echo)
-    echo("\nDone." if not failed else f"\n{failed} pipeline(s) FAILED.")
+    echo("\n[4/5] What is in the warehouse now")
+    warehouse = DuckDBWarehouse(env.home)
+    show_warehouse(warehouse, env.warehouse_dir, echo)
+    echo("\n[5/5] GOLD: the Warby Parker agent daily report (top 10 agents of the latest day)")
+    show_agent_report(warehouse, env.database("WBP_DB"), echo)
+    echo("\nDone: `make dashboard` shows these reports." if not failed else f"\n{failed} pipeline(s) FAILED.")
     return failed
+
+
+def show_agent_report(warehouse: DuckDBWarehouse, database: str, echo: Echo, top: int = 10) -> None:
+    """The latest day of GOLD.rpt_agent_dashboard: contacts handled, handle time and first response per agent."""
+    try:
+        connection = warehouse.connect_read_only(database)
+    except XoError as exc:
+        echo(f"  no report: {exc}")
+        return
+    try:
+        rows = connection.execute(
+            f"SELECT ACTIVITY_DATE, coalesce(AGENT_NAME, AGENT_ID), TEAM, CONTACTS_HANDLED,"
+            f" HANDLE_TIME_PER_CONTACT_SEC / 60.0, AVG_FIRST_RESPONSE_SEC / 60.0"
+            f' FROM "{database}"."GOLD"."rpt_agent_dashboard"'
+            f' WHERE ACTIVITY_DATE = (SELECT max(ACTIVITY_DATE) FROM "{database}"."GOLD"."rpt_agent_dashboard")'
+            " ORDER BY CONTACTS_HANDLED DESC, 2 LIMIT ?",
+            [top],
+        ).fetchall()
+    except duckdb.Error as exc:
+        echo(f"  no report: {exc}")
+        return
+    finally:
+        connection.close()
+    echo(f"  {'date':10}  {'agent':24} {'team':18} {'contacts':>8} {'handle min':>10} {'1st resp min':>12}")
+    for day, agent, team, contacts, handle, first in rows:
+        handle_text = f"{handle:10.1f}" if handle is not None else f"{'-':>10}"
+        first_text = f"{first:12.1f}" if first is not None else f"{'-':>12}"
+        echo(f"  {day!s:10}  {agent[:24]:24} {(team or '-')[:18]:18} {contacts:8} {handle_text} {first_text}")
 
 
 def show_warehouse(warehouse: DuckDBWarehouse, folder: Path, echo: Echo) -> None:
