@@ -36,8 +36,14 @@ def serve(
     ] = None,
     volume_scale: Annotated[float, typer.Option(help="Multiply the synthetic volume.")] = 1.0,
     row_cap: Annotated[int | None, typer.Option(help="Silently cap every report at this many rows.")] = None,
+    all_sources: Annotated[
+        bool, typer.Option("--all", help="Serve every simulator on free ports and print the connections to export.")
+    ] = False,
 ) -> None:
-    """Serve the Gladly simulator until Ctrl-C, printing its URL and the demo credentials."""
+    """Serve the Gladly simulator (or, with --all, every simulator) until Ctrl-C."""
+    if all_sources:
+        _serve_all(volume_scale)
+        return
     sandbox = GladlySandbox(
         host=host, port=port, faults=_faults(fault or []), volume_scale=volume_scale, row_cap=row_cap
     )
@@ -50,6 +56,24 @@ def serve(
         sandbox.serve_forever()
     except KeyboardInterrupt:
         typer.echo("stopped")
+
+
+def _serve_all(volume_scale: float) -> None:
+    import threading
+
+    from xo_sandbox.sandboxes import start_all
+
+    with start_all(volume_scale=volume_scale) as sandboxes:
+        for name, url in sandboxes.urls().items():
+            typer.echo(f"# {name:9} {url}")
+        typer.echo("# Sandbox-only credentials; paste these into your shell or .env to run pipelines against them:")
+        for name, value in sandboxes.connection_env().items():
+            typer.echo(f"export {name}='{value}'")
+        typer.echo("# Press Ctrl-C to stop.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            typer.echo("stopped")
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 The pipelines find their sources through connections (``AIRFLOW_CONN_<ID>``), exactly as in production; the
 sandbox only decides where those connections point. ``connection_env()`` is what a demo, a test or an engineer's
-shell (``eval "$(xo-sandbox serve --all --print-env)"``) sets.
+shell sets (``xo-sandbox serve --all`` prints the ``export`` lines).
 """
 
 from __future__ import annotations
