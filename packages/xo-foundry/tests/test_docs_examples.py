@@ -119,7 +119,7 @@ def test_shell_example_commands_exist(path: Path) -> None:
         (".venv/bin/xo-foundry run x/y --dates 2025-01-01", "--dates is not an option"),
         (".venv/bin/xo-foundry runn x/y", "unknown subcommand 'runn'"),
         (".venv/bin/xo-nothing validate", "not installed"),
-        ("make docs", "no make target docs"),
+        ("make publish", "no make target publish"),
     ],
 )
 def test_shell_check_catches_a_wrong_command(line: str, message: str) -> None:
