@@ -8,8 +8,13 @@ import sys
 from pathlib import Path
 
 
+def _modules() -> list[str]:
+    """The bench modules and packages; helpers among them (bench.measure) have no ``main``."""
+    return sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_"))
+
+
 def main(argv: list[str]) -> int:
-    known = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_"))
+    known = [name for name in _modules() if hasattr(importlib.import_module(f"bench.{name}"), "main")]
     unknown = [name for name in argv if name not in known]
     if unknown:
         print(f"unknown benchmark {', '.join(unknown)} (known: {', '.join(known)})", file=sys.stderr)

@@ -1,17 +1,15 @@
 """Benchmark: a BambooHR custom report of 20,000 employees from the simulator into a local store.
 
-The extract runs in a child process so its peak RSS is its own (``RUSAGE_CHILDREN``).
+The extract runs in a child process so its peak RSS is its own (``os.wait4``, see bench/measure.py).
 """
 
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 
+from bench.measure import rate_row, run_measured
 from xo_sandbox.bamboohr import BambooHRSandbox, Throttle
 
 EMPLOYEES = 20_000
@@ -44,24 +42,10 @@ def run() -> list[dict[str, object]]:
         tempfile.TemporaryDirectory() as root,
     ):
         started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", _CHILD, sandbox.url, root, json.dumps(FIELDS)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        out, peak_mb = run_measured(_CHILD, sandbox.url, root, json.dumps(FIELDS))
         seconds = time.perf_counter() - started
-    rows = int(done.stdout.strip())
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return [
-        {
-            "benchmark": "extract_bamboohr_custom_report",
-            "rows": rows,
-            "seconds": round(seconds, 3),
-            "rows_per_s": round(rows / seconds),
-            "peak_rss_mb": round(peak_mb, 1),
-        }
-    ]
+    rows = int(out.strip())
+    return [rate_row("extract_bamboohr_custom_report", rows, seconds, peak_mb)]
 
 
 def main() -> None:

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 
+from bench.measure import RESULT_MARKER, print_table, run_child, save_rows
+
 RESULTS = Path(__file__).parent / "results" / "extract_gladly.json"
-RESULT_MARKER = "BENCH-RESULT"
 DAY = "2025-01-14"  # a Tuesday: weekends are quieter
 TZ_NAME = "America/New_York"
 # Row counts do not grow linearly with the scale (each scale seeds its own days); these were found by trying.
@@ -77,19 +75,6 @@ def _child(url: str, store_root: str) -> None:
     print(RESULT_MARKER, json.dumps({"rows": result.row_count, "bytes": size, "seconds": seconds, "cpu": cpu}))
 
 
-def run_child(code: str) -> tuple[dict[str, float], float]:
-    """Run ``code`` in a fresh Python: the JSON it printed after ``RESULT_MARKER``, and its peak RSS in MB."""
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"benchmark child failed with exit code {process.returncode}")
-    # DuckDB may draw a progress bar on stdout; the result is the text after the last marker.
-    return json.loads(out.rpartition(RESULT_MARKER)[2].strip()), usage.ru_maxrss / 1024  # Linux: ru_maxrss is in KiB
-
-
 def _extract_at(label: str, scale: float) -> dict[str, object]:
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
@@ -126,21 +111,11 @@ def run() -> list[dict[str, object]]:
     return rows
 
 
-def print_table(rows: list[dict[str, object]]) -> None:
-    """The rows as an aligned text table, one column per key seen in any row."""
-    keys = list(dict.fromkeys(key for row in rows for key in row))
-    cells = [keys, *([str(row.get(key, "")) for key in keys] for row in rows)]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(keys))]
-    for line in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
-
-
 def main() -> None:
     """Print the rows of ``run`` and write them to bench/results/extract_gladly.json."""
     rows = run()
     print_table(rows)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
+    save_rows(rows, RESULTS)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 
+from bench.measure import rate_row, run_child
+
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,8 +27,7 @@ request = ExtractRequest("bench", config, datetime(2024, 12, 1, tzinfo=tz), date
 t0 = time.perf_counter()
 result = GmailAttachmentExtractor().extract(request)
 seconds = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": result.row_count, "seconds": seconds, "peak_rss_mb": peak}))
+print("BENCH-RESULT", json.dumps({"rows": result.row_count, "seconds": seconds}))
 """
 
 
@@ -40,13 +39,9 @@ def run() -> list[dict[str, object]]:
 
     sandbox = GmailSandbox(first_day=date(2024, 11, 30), last_day=date(2025, 12, 1), hourly=True)
     with sandbox, tempfile.TemporaryDirectory() as root:
-        out = subprocess.run(
-            [sys.executable, "-c", _CHILD, sandbox.url, root], check=True, capture_output=True, text=True
-        ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
+        figures, peak_mb = run_child(_CHILD, sandbox.url, root)
     rows, seconds = int(figures["rows"]), float(figures["seconds"])
-    return [{"benchmark": "extract_gmail_year_hourly_all", "rows": rows, "seconds": round(seconds, 2),
-             "rows_per_s": round(rows / seconds), "peak_rss_mb": round(figures["peak_rss_mb"], 1)}]  # fmt: skip
+    return [rate_row("extract_gmail_year_hourly_all", rows, seconds, peak_mb, seconds_digits=2)]
 
 
 def main() -> None:

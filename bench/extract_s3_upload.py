@@ -1,18 +1,16 @@
 """Benchmark: an uploaded CSV of 1,000,000 rows (~70 MB) taken by copy + one streamed check, and rewritten.
 
-Both extracts run in child processes (``RUSAGE_CHILDREN``: the peak over the children so far).
+Each extract runs in its own child process, measured alone (``os.wait4``, see bench/measure.py).
 """
 
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.measure import rate_row, run_measured
 from xo_core.storage.local import LocalObjectStore
 
 ROWS = 1_000_000
@@ -52,23 +50,11 @@ def run() -> list[dict[str, object]]:
         root = Path(tmp)
         _upload(root)
         for mode, encoding in (("copy", "utf-8"), ("rewrite", "utf-8-sig")):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             started = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(root), encoding], check=True, capture_output=True, text=True
-            )
+            out, peak = run_measured(_CHILD, str(root), encoding)
             seconds = time.perf_counter() - started
-            peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-            rows = int(done.stdout.strip())
-            results.append(
-                {
-                    "benchmark": f"extract_s3_upload_{mode}",
-                    "rows": rows,
-                    "seconds": round(seconds, 3),
-                    "rows_per_s": round(rows / seconds),
-                    "peak_rss_mb": round(peak, 1),
-                }
-            )
+            rows = int(out.strip())
+            results.append(rate_row(f"extract_s3_upload_{mode}", rows, seconds, peak))
     return results
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
+
+from bench.measure import rate_row, run_child
 
 ROWS = 100_000
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
 from xo_core.credentials import Connection
@@ -26,8 +26,7 @@ request = ExtractRequest("bench", config, datetime(2025, 1, 1, tzinfo=UTC), date
 t0 = time.perf_counter()
 result = GoogleSheetsExtractor().extract(request)
 seconds = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": result.row_count, "seconds": seconds, "peak_rss_mb": peak}))
+print("BENCH-RESULT", json.dumps({"rows": result.row_count, "seconds": seconds}))
 """
 
 
@@ -36,13 +35,9 @@ def run() -> list[dict[str, object]]:
     from xo_sandbox.google.sheets import SheetsSandbox
 
     with SheetsSandbox(roster_extra_rows=ROWS) as sandbox, tempfile.TemporaryDirectory() as root:
-        out = subprocess.run(
-            [sys.executable, "-c", _CHILD, sandbox.url, root], check=True, capture_output=True, text=True
-        ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
+        figures, peak_mb = run_child(_CHILD, sandbox.url, root)
     rows, seconds = int(figures["rows"]), float(figures["seconds"])
-    return [{"benchmark": "extract_sheets_roster_100k", "rows": rows, "seconds": round(seconds, 2),
-             "rows_per_s": round(rows / seconds), "peak_rss_mb": round(figures["peak_rss_mb"], 1)}]  # fmt: skip
+    return [rate_row("extract_sheets_roster_100k", rows, seconds, peak_mb, seconds_digits=2)]
 
 
 def main() -> None:

@@ -1,21 +1,20 @@
 """Benchmark: the Sprout extractor over a large window of the simulator, into a temporary local store.
 
 The simulator runs in this process (a thread); the extraction runs in a child process so its peak RSS is its
-own (``resource.getrusage(RUSAGE_CHILDREN)``). Rate limits are relaxed on both sides: the bench measures the
+own (``os.wait4``, see bench/measure.py). Rate limits are relaxed on both sides: the bench measures the
 connector's throughput and memory, not Sprout's 60 requests a minute.
 """
 
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from bench.measure import RESULT_MARKER, rate_row, run_child
 
 VOLUME_SCALE = 20.0  # about 6,000 messages a day
 DAYS = 7
@@ -46,7 +45,7 @@ def _child(url: str, store_root: str) -> None:
     )
     began = time.perf_counter()
     result = SproutExtractor(requests_per_minute=1_000_000).extract(request)
-    print(json.dumps({"rows": result.row_count, "seconds": time.perf_counter() - began}))
+    print(RESULT_MARKER, json.dumps({"rows": result.row_count, "seconds": time.perf_counter() - began}))
 
 
 def run() -> list[dict[str, object]]:
@@ -56,19 +55,9 @@ def run() -> list[dict[str, object]]:
     limits = SproutLimits(requests_per_minute=1_000_000)
     with SproutSandbox(volume_scale=VOLUME_SCALE, limits=limits) as sandbox, tempfile.TemporaryDirectory() as root:
         code = f"from bench.extract_sprout import _child; _child({sandbox.url!r}, {root!r})"
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    measured = json.loads(out.strip().splitlines()[-1])
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        measured, peak_mb = run_child(code)
     rows, seconds = int(measured["rows"]), float(measured["seconds"])
-    return [
-        {
-            "benchmark": f"extract_sprout_{DAYS}d_x{VOLUME_SCALE:g}",
-            "rows": rows,
-            "seconds": round(seconds, 3),
-            "rows_per_s": round(rows / seconds, 1),
-            "peak_rss_mb": round(peak_kb / 1024, 1),
-        }
-    ]
+    return [rate_row(f"extract_sprout_{DAYS}d_x{VOLUME_SCALE:g}", rows, seconds, peak_mb, rate_digits=1)]
 
 
 def main() -> None:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from bench.measure import RESULT_MARKER, print_table, run_child, save_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 DATA = Path(__file__).parent / "data"
 CSV_PATH = DATA / "contact_timestamps_5m.csv"
 RESULTS = Path(__file__).parent / "results" / "load_bronze.json"
-RESULT_MARKER = "BENCH-RESULT"
 ROUNDS = 2
 ROWS = 5_000_000
 BASE = "2025-01-14 05:00:00"  # the first row's Timestamp (UTC); row i is BASE + (i - 1) ms
@@ -112,18 +111,6 @@ def warm_cache(path: Path) -> None:
     with path.open("rb") as handle:
         while handle.read(1 << 20):
             pass
-
-
-def run_child(code: str) -> tuple[dict[str, float], float]:
-    """Run ``code`` in a fresh Python: the JSON it printed after ``RESULT_MARKER``, and its peak RSS in MB."""
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"benchmark child failed: {code}")
-    # DuckDB may draw a progress bar on stdout; the result is the text after the last marker.
-    return json.loads(out.rpartition(RESULT_MARKER)[2].strip()), usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def _check_sql(table: str) -> str:
@@ -314,23 +301,13 @@ def run(variants: tuple[str, ...] = (), rounds: int = ROUNDS) -> list[dict[str, 
     return results
 
 
-def print_table(rows: list[dict[str, object]]) -> None:
-    """The rows as an aligned text table, one column per key seen in any row."""
-    keys = list(dict.fromkeys(key for row in rows for key in row))
-    cells = [keys, *([str(row.get(key, "")) for key in keys] for row in rows)]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(keys))]
-    for line in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
-
-
 def main() -> None:
     """Run every variant (or those named in XO_BENCH_LOAD_VARIANTS, comma-separated); print and save the rows."""
     chosen = tuple(v for v in os.environ.get("XO_BENCH_LOAD_VARIANTS", "").split(",") if v)
     rows = run(chosen)
     print_table(rows)
     if not chosen:  # only a full run replaces the committed figures
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
+        save_rows(rows, RESULTS)
 
 
 if __name__ == "__main__":

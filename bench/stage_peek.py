@@ -11,7 +11,6 @@ header is the 15 ContactTimestampsReport columns), the small one is its header a
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -22,7 +21,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.load_bronze import DATA, ensure_csv, print_table
+from bench.load_bronze import DATA, ensure_csv
+from bench.measure import print_table, save_rows
 from xo_core.staging.copy_and_standardize import copy_and_standardize
 from xo_core.staging.header import peek_header
 from xo_core.storage.base import ObjectStore
@@ -127,8 +127,7 @@ def main() -> None:
     """Print the rows of ``run`` and write them to bench/results/stage_peek.json."""
     rows = run()
     print_table(rows)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
+    save_rows(rows, RESULTS)
 
 
 if __name__ == "__main__":

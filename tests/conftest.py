@@ -1,15 +1,24 @@
-"""Fixtures of the end-to-end tests: a throw-away XO_HOME and the simulators with their connections."""
+"""Fixtures of the end-to-end tests: a throw-away XO_HOME, the simulators with their connections, moto's server,
+and fakesnow with the production COPY rewritten into what it can run."""
 
 from __future__ import annotations
 
 import os
+import re
+import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from xo_sandbox.sandboxes import Sandboxes, start_all
+
+if TYPE_CHECKING:
+    from snowflake.connector import SnowflakeConnection
+
+    from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike
 
 # Airflow reads its configuration when first imported: keep it out of ~/airflow.
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="xo-e2e-airflow-"))
@@ -32,3 +41,121 @@ def xo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandboxes: Sandboxe
     for name, value in sandboxes.connection_env().items():
         monkeypatch.setenv(name, value)
     return home
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """URL of a moto server (S3 and Secrets Manager) on 127.0.0.1, started for this session and stopped after."""
+    from moto.server import ThreadedMotoServer  # only for the tests that use it: moto's import is slow
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def _subprocess_env(home: Path, *, drop: tuple[str, ...] = ("AIRFLOW", "XO_"), **extra: str) -> dict[str, str]:
+    """This process's environment without the ``drop`` prefixes, with ``XO_HOME`` and ``extra`` set."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    return {**kept, "XO_HOME": str(home), **extra}
+
+
+@pytest.fixture
+def subprocess_env() -> Callable[..., dict[str, str]]:
+    """Builds a child process's environment: none of the developer's Airflow or XO settings leak into it."""
+    return _subprocess_env
+
+
+# --- fakesnow's COPY, rewritten per file ---------------------------------------------------------------------
+# fakesnow 0.12.1 cannot run our transformation COPY (``$n``, ``METADATA$...`` and the options ENCODING,
+# ESCAPE, ERROR_ON_COLUMN_COUNT_MISMATCH are unknown to it), so ``FakesnowCopyConnection`` rewrites each COPY
+# into one per file that fakesnow runs: ``$n`` → ``column{n-1}`` (zero-padded once a file has 10 or more
+# columns, as DuckDB names headerless columns ``column00`` …), ``METADATA$FILENAME`` → the file's
+# stage-relative path as a literal, ``METADATA$FILE_ROW_NUMBER`` → ``ROW_NUMBER() OVER ()``, the file format
+# reduced to ``TYPE/SKIP_HEADER/FIELD_OPTIONALLY_ENCLOSED_BY/ESCAPE_UNENCLOSED_FIELD/NULL_IF``. The literals
+# (run id, timestamps), the column list, stage, FORCE and ON_ERROR pass through unchanged. Every other
+# statement runs as the production one; the production COPY text is asserted by the statement tests.
+
+FAKESNOW_SIMPLE_FORMAT = (
+    "FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1 FIELD_OPTIONALLY_ENCLOSED_BY = '\"'"
+    " ESCAPE_UNENCLOSED_FIELD = NONE NULL_IF = ())"
+)
+
+
+def fakesnow_copies(sql: str) -> list[str]:
+    """The production COPY as per-file COPYs fakesnow runs: positions, METADATA$ and options translated."""
+    match = re.fullmatch(
+        r"(COPY INTO .*?) FROM \(SELECT (.*) FROM @(\S+?)/(\S*)\) FILES = \((.*?)\)"
+        r" FILE_FORMAT = \(.*?\)(?= ON_ERROR)(.*)",
+        sql,
+    )
+    assert match is not None, sql
+    head, select, stage, path, files, tail = match.groups()
+    width = len(str(len(re.findall(r"\$\d+\b", select)) - 1))  # DuckDB's names: column0 or column00 …
+    select = re.sub(r"\$(\d+)\b", lambda m: f"column{int(m.group(1)) - 1:0{width}d}", select)
+    select = select.replace("METADATA$FILE_ROW_NUMBER", "ROW_NUMBER() OVER ()")
+    return [
+        f"{head} FROM (SELECT {select.replace('METADATA$FILENAME', repr(path + name))} FROM @{stage}/{path})"
+        f" FILES = ('{name}') {FAKESNOW_SIMPLE_FORMAT}{tail}"
+        for name in re.findall(r"'([^']*)'", files)
+    ]
+
+
+class FakesnowCopyCursor:
+    """A fakesnow cursor whose COPY is rewritten by ``fakesnow_copies``; every other statement passes through."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+        self._rows: list[Any] | None = None
+        self.description: Any = None
+
+    @property
+    def sfqid(self) -> str | None:
+        return self._cursor.sfqid
+
+    def execute(self, command: str, params: Sequence[Any] | None = None) -> object:
+        self._rows = None
+        if not command.startswith("COPY INTO"):
+            self._cursor.execute(command, params)
+            self.description = self._cursor.description
+            return self
+        rows: list[Any] = []
+        for copy in fakesnow_copies(command):
+            self._cursor.execute(copy)
+            rows += self._cursor.fetchall()
+        self.description, self._rows = self._cursor.description, rows
+        return self
+
+    def fetchall(self) -> list[Any]:
+        return self._rows if self._rows is not None else self._cursor.fetchall()
+
+
+class FakesnowCopyConnection:
+    """A fakesnow connection whose cursors rewrite COPY (see above)."""
+
+    def __init__(self, connection: SnowflakeConnection) -> None:
+        self.connection = connection
+
+    def cursor(self) -> FakesnowCopyCursor:
+        return FakesnowCopyCursor(self.connection.cursor())
+
+    def autocommit(self, mode: bool) -> None:
+        self.connection.autocommit(mode)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture(scope="session")
+def fakesnow_copy_connection() -> Callable[[SnowflakeConnection], SnowflakeConnectionLike]:
+    """Wraps a fakesnow connection so that the production COPY runs on it, rewritten per file (see above)."""
+    return FakesnowCopyConnection

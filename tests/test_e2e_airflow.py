@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,18 +20,15 @@ XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
 
 
 @pytest.mark.slow
-def test_airflow_run_loads_bronze_and_leaks_no_secret(tmp_path: Path) -> None:
+def test_airflow_run_loads_bronze_and_leaks_no_secret(
+    tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+) -> None:
     token = f"secret-{uuid.uuid4().hex}"
     user = "api@warbyparker.example"
     credentials = {"warbyparker": (user, token), "condenast": ("api@condenast.example", f"other-{token}")}
     home = tmp_path / "xo-home"
     with start_all(gladly_credentials=credentials, relaxed_limits=True) as sandboxes:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_"))},
-            **sandboxes.connection_env(),
-            "XO_HOME": str(home),
-            "XO_ENV": "local",
-        }
+        env = subprocess_env(home, **sandboxes.connection_env(), XO_ENV="local")
         done = subprocess.run(
             [XO_FOUNDRY, "run", "warbyparker/gladly_daily", "--date", "2025-01-15"],
             env=env,

@@ -8,16 +8,13 @@ not in the environment, not in ``.env``, not in the metastore.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS
@@ -27,36 +24,23 @@ XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
 AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-@pytest.fixture
-def secrets_endpoint() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.mark.slow
 def test_a_dag_run_resolves_its_connection_from_secrets_manager(
-    secrets_endpoint: str, sandboxes: Sandboxes, tmp_path: Path
+    moto_endpoint: str, sandboxes: Sandboxes, tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
 ) -> None:
     user, token = DEFAULT_CREDENTIALS["condenast"]
-    client = boto3.client("secretsmanager", endpoint_url=secrets_endpoint, region_name="us-east-1", **_keys())
+    client = boto3.client("secretsmanager", endpoint_url=moto_endpoint, region_name="us-east-1", **_keys())
     connection = {"conn_type": "http", "host": sandboxes.gladly.url, "login": user, "password": token}
     client.create_secret(Name="airflow/connections/gladly_condenast", SecretString=json.dumps(connection))
 
-    backend_kwargs = {"connections_prefix": "airflow/connections", "endpoint_url": secrets_endpoint}
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_", "AWS_"))},
+    backend_kwargs = {"connections_prefix": "airflow/connections", "endpoint_url": moto_endpoint}
+    env = subprocess_env(
+        tmp_path / "xo-home",
+        drop=("AIRFLOW", "XO_", "AWS_"),
         **AWS,
-        "XO_HOME": str(tmp_path / "xo-home"),
-        "AIRFLOW__SECRETS__BACKEND": "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
-        "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps(backend_kwargs),
-    }
+        AIRFLOW__SECRETS__BACKEND="airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
+        AIRFLOW__SECRETS__BACKEND_KWARGS=json.dumps(backend_kwargs),
+    )
     done = subprocess.run(
         [XO_FOUNDRY, "run", "condenast/gladly_daily", "--date", "2025-01-15"],
         env=env,
@@ -72,11 +56,10 @@ def test_a_dag_run_resolves_its_connection_from_secrets_manager(
 
 
 @pytest.mark.slow
-def test_a_connection_found_nowhere_fails_naming_every_place_looked(tmp_path: Path) -> None:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_"))},
-        "XO_HOME": str(tmp_path / "xo-home"),
-    }
+def test_a_connection_found_nowhere_fails_naming_every_place_looked(
+    tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+) -> None:
+    env = subprocess_env(tmp_path / "xo-home")
     done = subprocess.run(
         [XO_FOUNDRY, "run", "condenast/gladly_daily", "--date", "2025-01-15", "--direct"],
         env=env,

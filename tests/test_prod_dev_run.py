@@ -11,10 +11,10 @@ What is stood in for, and why:
   ``MotoS3FileSystem`` below, an fsspec filesystem over boto3 registered on fakesnow's DuckDB (DuckDB's own
   httpfs cannot be downloaded here). So the COPY reads the object moto holds, not a copy of it.
 - fakesnow cannot run the production transformation COPY (``$n``, ``METADATA$FILENAME``, ``ENCODING`` …), so
-  ``fakesnow_copies`` rewrites each COPY, per file, exactly as packages/xo-core/tests/test_warehouse_snowflake_
-  fakesnow.py does, with one change: DuckDB names headerless columns ``column00`` … once a file has 10 or more
-  columns, so ``$n`` becomes ``column{n-1}`` zero-padded to that width. The production COPY text is asserted by
-  the statement tests; this proves the orchestration and the data. fakesnow's ``read_csv`` also sniffs types
+  the ``fakesnow_copy_connection`` fixture (tests/conftest.py) rewrites each COPY, per file, as for
+  test_warehouse_snowflake_fakesnow.py; ``$n`` becomes ``column{n-1}`` zero-padded as DuckDB names the columns
+  of a file with 10 or more. The production COPY text is asserted by the statement tests; this proves the
+  orchestration and the data. fakesnow's ``read_csv`` also sniffs types
   (a timestamp comes back reformatted); Snowflake copies CSV text into VARCHAR unchanged, so the test adds
   ``all_varchar`` to it (``read_csv_as_text``).
 """
@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,9 +34,10 @@ import pytest
 import snowflake.connector
 from fakesnow.copy_into import ReadCSV
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
-from moto.server import ThreadedMotoServer
+from snowflake.connector import SnowflakeConnection
 
 from xo_core.environment import environment
+from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike
 from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
 from xo_foundry.schemas.pipeline import PipelineConfig
@@ -50,75 +49,9 @@ DAY = date(2025, 1, 15)
 DB = "WBP_DB_DEV"
 TABLES = ("GLADLY_CONTACT_TIMESTAMPS", "GLADLY_WORK_SESSIONS")
 REGION = "us-east-1"
-SIMPLE_FORMAT = (
-    "FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1 FIELD_OPTIONALLY_ENCLOSED_BY = '\"'"
-    " ESCAPE_UNENCLOSED_FIELD = NONE NULL_IF = ())"
-)
 
 
-# --- fakesnow's COPY, rewritten per file (see the module docstring) ---------------------------------------
-
-
-def fakesnow_copies(sql: str) -> list[str]:
-    """The production COPY as per-file COPYs fakesnow runs: positions, METADATA$ and options translated."""
-    match = re.fullmatch(
-        r"(COPY INTO .*?) FROM \(SELECT (.*) FROM @(\S+?)/(\S*)\) FILES = \((.*?)\)"
-        r" FILE_FORMAT = \(.*?\)(?= ON_ERROR)(.*)",
-        sql,
-    )
-    assert match is not None, sql
-    head, select, stage, path, files, tail = match.groups()
-    width = len(str(len(re.findall(r"\$\d+\b", select)) - 1))  # DuckDB's names: column0 or column00 …
-    select = re.sub(r"\$(\d+)\b", lambda m: f"column{int(m.group(1)) - 1:0{width}d}", select)
-    select = select.replace("METADATA$FILE_ROW_NUMBER", "ROW_NUMBER() OVER ()")
-    return [
-        f"{head} FROM (SELECT {select.replace('METADATA$FILENAME', repr(path + name))} FROM @{stage}/{path})"
-        f" FILES = ('{name}') {SIMPLE_FORMAT}{tail}"
-        for name in re.findall(r"'([^']*)'", files)
-    ]
-
-
-class FakesnowCopyCursor:
-    """A fakesnow cursor whose COPY is rewritten by ``fakesnow_copies``; every other statement passes through."""
-
-    def __init__(self, cursor: Any) -> None:
-        self._cursor = cursor
-        self._rows: list[Any] | None = None
-        self.description: Any = None
-
-    @property
-    def sfqid(self) -> str | None:
-        return self._cursor.sfqid
-
-    def execute(self, command: str, params: Sequence[Any] | None = None) -> object:
-        self._rows = None
-        if not command.startswith("COPY INTO"):
-            self._cursor.execute(command, params)
-            self.description = self._cursor.description
-            return self
-        rows: list[Any] = []
-        for copy in fakesnow_copies(command):
-            self._cursor.execute(copy)
-            rows += self._cursor.fetchall()
-        self.description, self._rows = self._cursor.description, rows
-        return self
-
-    def fetchall(self) -> list[Any]:
-        return self._rows if self._rows is not None else self._cursor.fetchall()
-
-
-class FakesnowCopyConnection:
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-
-    def cursor(self) -> FakesnowCopyCursor:
-        return FakesnowCopyCursor(self.connection.cursor())
-
-    def autocommit(self, mode: bool) -> None:
-        self.connection.autocommit(mode)
-
-    def close(self) -> None:
-        self.connection.close()
+# --- fakesnow's CSV reading as Snowflake's (text into VARCHAR) ------------------------------------------
 
 
 def read_csv_as_text(self: ReadCSV, url: str) -> Any:
@@ -194,24 +127,6 @@ class MotoS3FileSystem(AbstractFileSystem):
 # --- fixtures ----------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def prod_moto() -> Iterator[str]:
-    """A moto server (S3 and Secrets Manager) on 127.0.0.1, for this module."""
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
 def prod_snowflake_conn(password: str) -> str:
     extra = {"account": "xo-test", "warehouse": "XO_LOADING_WH_DEV", "role": "XO_LOADER_DEV"}
     body = {"conn_type": "snowflake", "login": "XO_LOADER", "password": password, "schema": "BRONZE"}
@@ -245,7 +160,9 @@ def dev_env(monkeypatch: pytest.MonkeyPatch, home: Path, endpoint: str, sandboxe
             client.create_bucket(Bucket=bucket)
 
 
-def run_on_fakesnow(pipeline: PipelineConfig, endpoint: str) -> dict[str, list[tuple[Any, ...]]]:
+def run_on_fakesnow(
+    pipeline: PipelineConfig, endpoint: str, copy_connection: Callable[[SnowflakeConnection], SnowflakeConnectionLike]
+) -> dict[str, list[tuple[Any, ...]]]:
     """Run the pipeline directly with fakesnow patched in; return each BRONZE table and the ledger."""
     env = environment()
     with fakesnow.patch():
@@ -256,9 +173,9 @@ def run_on_fakesnow(pipeline: PipelineConfig, endpoint: str) -> dict[str, list[t
         setup.cursor().execute(f"CREATE STAGE {DB}.BRONZE.XO_STAGE URL = 's3://{env.stage_bucket}/'")
         seen: list[dict[str, Any]] = []
 
-        def connect(**kwargs: Any) -> FakesnowCopyConnection:
+        def connect(**kwargs: Any) -> SnowflakeConnectionLike:
             seen.append(kwargs)
-            return FakesnowCopyConnection(fake_connect(**kwargs))
+            return copy_connection(fake_connect(**kwargs))
 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(snowflake.connector, "connect", connect)
@@ -317,12 +234,17 @@ SF_PASSWORD = "sf-pass-9b3e61aa0c2d47f8"
 
 
 @pytest.fixture(scope="module")
-def prod_dev_run(prod_moto: str, prod_sandboxes: Sandboxes, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def prod_dev_run(
+    moto_endpoint: str,
+    prod_sandboxes: Sandboxes,
+    tmp_path_factory: pytest.TempPathFactory,
+    fakesnow_copy_connection: Callable[[SnowflakeConnection], SnowflakeConnectionLike],
+) -> dict[str, Any]:
     """One dev run and one embedded run of the same window, with what each wrote."""
     with pytest.MonkeyPatch.context() as mp:
         home = tmp_path_factory.mktemp("prod-dev-home")
         mp.chdir(home)  # no developer .env is read
-        dev_env(mp, home / "xo", prod_moto, prod_sandboxes, SF_PASSWORD)
+        dev_env(mp, home / "xo", moto_endpoint, prod_sandboxes, SF_PASSWORD)
         pipeline = load_pipeline(DEFAULT_CONFIG_ROOT / "warbyparker/gladly_daily.yaml")
         logs = io.StringIO()
         import logging
@@ -332,7 +254,7 @@ def prod_dev_run(prod_moto: str, prod_sandboxes: Sandboxes, tmp_path_factory: py
         previous = logging.getLogger().level
         logging.getLogger().setLevel(logging.INFO)
         try:
-            dev = run_on_fakesnow(pipeline, prod_moto)
+            dev = run_on_fakesnow(pipeline, moto_endpoint, fakesnow_copy_connection)
         finally:
             logging.getLogger().removeHandler(handler)
             logging.getLogger().setLevel(previous)
@@ -355,9 +277,11 @@ def test_a_dev_run_on_s3_and_snowflake_gives_the_same_bronze_source_columns_as_t
     assert [n for *_, n in statuses] == [len(dev[t]) for t in TABLES]
 
 
-def test_a_dev_run_writes_its_objects_to_the_dev_buckets_on_s3(prod_dev_run: dict[str, Any], prod_moto: str) -> None:
+def test_a_dev_run_writes_its_objects_to_the_dev_buckets_on_s3(
+    prod_dev_run: dict[str, Any], moto_endpoint: str
+) -> None:
     env = prod_dev_run["env"]
-    client = s3_client(prod_moto)
+    client = s3_client(moto_endpoint)
     keys = {
         bucket: sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", []))
         for bucket in (env.ingest_bucket, env.stage_bucket)
@@ -369,9 +293,9 @@ def test_a_dev_run_writes_its_objects_to_the_dev_buckets_on_s3(prod_dev_run: dic
     assert not (prod_dev_run["home"] / "xo" / "objects").exists()
 
 
-def test_no_secret_value_is_in_anything_a_dev_run_writes(prod_dev_run: dict[str, Any], prod_moto: str) -> None:
+def test_no_secret_value_is_in_anything_a_dev_run_writes(prod_dev_run: dict[str, Any], moto_endpoint: str) -> None:
     env = prod_dev_run["env"]
-    client = s3_client(prod_moto)
+    client = s3_client(moto_endpoint)
     written: list[tuple[str, bytes]] = []
     for bucket in (env.ingest_bucket, env.stage_bucket):
         for item in client.list_objects_v2(Bucket=bucket).get("Contents", []):

@@ -1,4 +1,5 @@
-"""Shared fixtures of xo-core's tests: moto's S3 server on 127.0.0.1, and stores for one suite on both backends."""
+"""Shared fixtures of xo-core's tests: moto's server (S3, Secrets Manager) on 127.0.0.1, stores for one suite on
+both backends, and the simulators' side door (faults, request log)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
 from xo_core.storage.base import ObjectStore
 from xo_core.storage.local import LocalObjectStore
 from xo_core.storage.s3 import S3ObjectStore
+from xo_sandbox.http import SandboxServer
 
 MOTO_REGION = "us-east-1"
 
@@ -25,7 +28,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def moto_s3_endpoint() -> Iterator[str]:
-    """URL of a moto S3 server started for this test session and stopped after it."""
+    """URL of a moto server (every AWS service: S3, Secrets Manager) started for this test session, stopped after."""
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -79,3 +82,23 @@ def new_object_bucket(object_store: ObjectStore) -> Callable[[], str]:
 def object_bucket(new_object_bucket: Callable[[], str]) -> str:
     """A fresh bucket in ``object_store``."""
     return new_object_bucket()
+
+
+class SandboxControl:
+    """A simulator's side door (pending faults, request log), over HTTP like any client would use it."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def reset[S: SandboxServer](self, sandbox: S) -> S:
+        """The simulator with no faults pending and an empty request log."""
+        self._client.delete(f"{sandbox.url}/_sandbox/faults").raise_for_status()
+        self._client.delete(f"{sandbox.url}/_sandbox/requests").raise_for_status()
+        return sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox_control() -> Iterator[SandboxControl]:
+    """Resets a module's shared simulator between tests."""
+    with httpx.Client() as client:
+        yield SandboxControl(client)

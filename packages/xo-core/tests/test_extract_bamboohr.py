@@ -45,11 +45,9 @@ def _bamboo_shared() -> Iterator[BambooHRSandbox]:
 
 
 @pytest.fixture
-def bamboo(_bamboo_shared: BambooHRSandbox) -> BambooHRSandbox:
+def bamboo(_bamboo_shared: BambooHRSandbox, sandbox_control: Any) -> BambooHRSandbox:
     """The module's simulator with no faults pending and an empty request log."""
-    _CONTROL.delete(f"{_bamboo_shared.url}/_sandbox/faults").raise_for_status()
-    _CONTROL.delete(f"{_bamboo_shared.url}/_sandbox/requests").raise_for_status()
-    return _bamboo_shared
+    return sandbox_control.reset(_bamboo_shared)
 
 
 def _fault(sandbox: BambooHRSandbox, **fault: Any) -> None:

@@ -56,11 +56,9 @@ def _gladly_sandbox_shared() -> Iterator[GladlySandbox]:
 
 
 @pytest.fixture
-def gladly_sandbox(_gladly_sandbox_shared: GladlySandbox) -> GladlySandbox:
+def gladly_sandbox(_gladly_sandbox_shared: GladlySandbox, sandbox_control: Any) -> GladlySandbox:
     """The module's simulator with no faults pending and an empty request log."""
-    _CONTROL.delete(f"{_gladly_sandbox_shared.url}/_sandbox/faults").raise_for_status()
-    _CONTROL.delete(f"{_gladly_sandbox_shared.url}/_sandbox/requests").raise_for_status()
-    return _gladly_sandbox_shared
+    return sandbox_control.reset(_gladly_sandbox_shared)
 
 
 # The simulator's side door (faults, request log), over HTTP like any client would use it.

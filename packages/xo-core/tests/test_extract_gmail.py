@@ -53,11 +53,9 @@ def _gmail_shared() -> Iterator[GmailSandbox]:
 
 
 @pytest.fixture
-def gmail_sandbox(_gmail_shared: GmailSandbox) -> GmailSandbox:
+def gmail_sandbox(_gmail_shared: GmailSandbox, sandbox_control: Any) -> GmailSandbox:
     """The module's simulator with no faults pending and an empty request log."""
-    _CONTROL.delete(f"{_gmail_shared.url}/_sandbox/faults").raise_for_status()
-    _CONTROL.delete(f"{_gmail_shared.url}/_sandbox/requests").raise_for_status()
-    return _gmail_shared
+    return sandbox_control.reset(_gmail_shared)
 
 
 def _day(d: date) -> tuple[datetime, datetime]:

@@ -45,11 +45,9 @@ def _sprout_sandbox_shared() -> Iterator[SproutSandbox]:
 
 
 @pytest.fixture
-def sprout_sandbox(_sprout_sandbox_shared: SproutSandbox) -> SproutSandbox:
+def sprout_sandbox(_sprout_sandbox_shared: SproutSandbox, sandbox_control: Any) -> SproutSandbox:
     """The module's simulator with no faults pending and an empty request log."""
-    _CONTROL.delete(f"{_sprout_sandbox_shared.url}/_sandbox/faults").raise_for_status()
-    _CONTROL.delete(f"{_sprout_sandbox_shared.url}/_sandbox/requests").raise_for_status()
-    return _sprout_sandbox_shared
+    return sandbox_control.reset(_sprout_sandbox_shared)
 
 
 def _fault(sandbox: SproutSandbox, **fault: Any) -> None:

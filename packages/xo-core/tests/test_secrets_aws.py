@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from xo_core.credentials import EnvironmentSource, local_sources, resolve_connection
 from xo_core.errors import CredentialError, TransientError
@@ -20,23 +18,15 @@ PREFIX = "airflow/connections"
 
 
 @pytest.fixture(scope="module")
-def secrets_moto() -> Iterator[Any]:
-    """A boto3 secretsmanager client on a moto server started for this module."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield boto3.client(
-            "secretsmanager",
-            endpoint_url=f"http://127.0.0.1:{port}",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-    finally:
-        server.stop()
+def secrets_moto(moto_s3_endpoint: str) -> Any:
+    """A boto3 secretsmanager client on the session's moto server."""
+    return boto3.client(
+        "secretsmanager",
+        endpoint_url=moto_s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def test_a_json_secret_is_resolved_as_a_connection(secrets_moto: Any) -> None:

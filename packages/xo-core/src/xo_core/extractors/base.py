@@ -1,4 +1,5 @@
-"""What every extractor shares: the request it is given, the result it returns, and the registry.
+"""What every extractor shares: the request it is given, the result it returns, the registry, and the base of the
+connectors' API clients.
 
 An extractor pulls one window of one source into one object in the ingest bucket, with its manifest beside it.
 Extractors are looked up by the config's ``source_type``; an unknown name is answered with the closest
@@ -12,7 +13,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, Self
 
 from pydantic import BaseModel
 
@@ -76,6 +77,27 @@ class Extractor(Protocol):
 
 
 ExtractorFactory = Callable[[], Extractor]
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+class PooledClient[H: _Closable]:
+    """Base of a connector's API client: a context manager that closes its HTTP connection pool, ``_http``."""
+
+    _http: H
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
 
 # Built-in extractors by source_type, imported only when asked for, so importing this module stays cheap and
 # a connector's dependencies load only when that connector runs.

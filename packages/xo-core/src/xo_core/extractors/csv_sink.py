@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from xo_core.errors import SourceDataError
+from xo_core.extractors.base import ExtractRequest
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.base import ObjectStore
 
@@ -122,3 +123,28 @@ def write_csv_object(
     # The manifest comes last: a manifest never points at data that is not there.
     store.put_bytes(bucket, manifest_key(key), manifest.to_json_bytes())
     return manifest
+
+
+def write_extract_csv(
+    request: ExtractRequest,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    source_type: str,
+    asked: dict[str, Any],
+    extractor_version: str,
+) -> Manifest:
+    """``write_csv_object`` to the request's object and window; ``asked`` is the manifest's ``request``."""
+    return write_csv_object(
+        request.store,
+        request.bucket,
+        request.key,
+        header,
+        rows,
+        source_type=source_type,
+        source_name=request.source_name,
+        window_start=request.window_start,
+        window_end=request.window_end,
+        request=asked,
+        extractor_version=extractor_version,
+    )

@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="config files or folders (default: every pipeline)")]
+PipelineArg = Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")]
+DateOption = Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")]
 
 
 @app.command()
@@ -77,17 +79,13 @@ def list_pipelines() -> None:
 
 @app.command()
 def window(
-    pipeline: Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")],
-    on: Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")],
+    pipeline: PipelineArg,
+    on: DateOption,
 ) -> None:
     """Print the time window a run with this logical date computes."""
     from xo_foundry.time_window import window_for_date
 
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
-        raise typer.Exit(2) from None
+    day = _logical_day(on)
     config = find_pipeline(pipeline)
     w = window_for_date(config.dag.time_window, day)
     typer.echo(str(w))
@@ -95,8 +93,8 @@ def window(
 
 @app.command()
 def run(
-    pipeline: Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")],
-    on: Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")],
+    pipeline: PipelineArg,
+    on: DateOption,
     direct: Annotated[bool, typer.Option("--direct", help="call the task functions without Airflow")] = False,
 ) -> None:
     """Run a pipeline end to end for one logical date: through Airflow's dag.test(), or --direct."""
@@ -105,11 +103,7 @@ def run(
     from xo_foundry.cli.run import logical_date_for, run_airflow, run_direct, run_log_path
     from xo_foundry.time_window import window_for_date
 
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
-        raise typer.Exit(2) from None
+    day = _logical_day(on)
     config = find_pipeline(pipeline)
     env = environment()
     logical_date = logical_date_for(config, day)
@@ -137,8 +131,8 @@ def run(
 
 @app.command()
 def plan(
-    pipeline: Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")],
-    on: Annotated[str, typer.Option("--date", help="the run's logical date, YYYY-MM-DD")],
+    pipeline: PipelineArg,
+    on: DateOption,
     env_name: Annotated[str | None, typer.Option("--env", help="dev or prod (default: XO_ENV)")] = None,
 ) -> None:
     """Print the window, object keys and Snowflake statements of a dev/prod run, connecting to nothing."""
@@ -146,11 +140,7 @@ def plan(
     from xo_core.errors import XoError
     from xo_foundry.cli.plan import render_plan
 
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
-        raise typer.Exit(2) from None
+    day = _logical_day(on)
     config = find_pipeline(pipeline)
     try:
         env = environment(env_name)
@@ -160,6 +150,15 @@ def plan(
     except XoError as exc:
         typer.echo(f"FAILED: {exc}", err=True)
         raise typer.Exit(1) from None
+
+
+def _logical_day(on: str) -> date:
+    """``--date`` as a date; a usage error (exit 2) when it is not YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
 
 
 def _tail(path: Path, lines: int = 40) -> str:

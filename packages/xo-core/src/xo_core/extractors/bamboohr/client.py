@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from xo_core.errors import CredentialError, SourceDataError, TerminalError
+from xo_core.extractors.base import PooledClient
 from xo_core.extractors.http import (
     ERROR_TEXT_CHARS,
     HttpCredentialError,
@@ -89,7 +90,7 @@ class _ApiKeyAuth(httpx.Auth):
             self.last_error = response.headers.get(ERROR_HEADER, "").strip()[:ERROR_TEXT_CHARS]
 
 
-class BambooHRClient:
+class BambooHRClient(PooledClient[RetryingHttpClient]):
     """One company's BambooHR API (v1), retrying transient failures."""
 
     def __init__(
@@ -115,16 +116,6 @@ class BambooHRClient:
             secrets=self._secrets,
             name="bamboohr",
         )
-
-    def __enter__(self) -> BambooHRClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
 
     def directory(self) -> Table:
         """``GET /employees/directory``: ``id`` then the company's directory fields, as its ``fields`` lists them."""

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from xo_core.errors import ConfigError, SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
-from xo_core.extractors.csv_sink import write_csv_object
+from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.gladly.client import (
     REPORTS_PATH,
     WORK_SESSION_EVENTS_PATH,
@@ -148,18 +148,9 @@ class GladlyExtractor(HttpExtractor):
         header: list[str],
         rows: Iterator[list[str]],
     ) -> Manifest:
-        return write_csv_object(
-            request.store,
-            request.bucket,
-            request.key,
-            header,
-            rows,
-            source_type=SOURCE_TYPE,
-            source_name=request.source_name,
-            window_start=request.window_start,
-            window_end=request.window_end,
-            request=_manifest_request(request, config, parts),
-            extractor_version=EXTRACTOR_VERSION,
+        asked = _manifest_request(request, config, parts)
+        return write_extract_csv(
+            request, header, rows, source_type=SOURCE_TYPE, asked=asked, extractor_version=EXTRACTOR_VERSION
         )
 
     def _cap_error(self, config: GladlyExtractorConfig, part: _Part, tz: ZoneInfo) -> TerminalError:

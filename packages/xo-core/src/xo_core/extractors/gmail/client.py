@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from xo_core.errors import SourceDataError
+from xo_core.extractors.base import PooledClient
 from xo_core.extractors.google_api import GoogleHttpClient
 from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials
 from xo_core.extractors.http import RetryPolicy
@@ -83,7 +84,7 @@ def _quoted(value: str) -> str:
     return f'"{value}"' if any(ch.isspace() for ch in value) else value
 
 
-class GmailClient:
+class GmailClient(PooledClient[GoogleHttpClient]):
     """Bearer-authenticated calls on one mailbox (``user_id``), retrying transient failures and quota refusals."""
 
     def __init__(
@@ -107,16 +108,6 @@ class GmailClient:
             name="gmail",
         )
         self._prefix = f"/gmail/v1/users/{quote(user_id, safe='@')}"
-
-    def __enter__(self) -> GmailClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
 
     def message_ids(self, q: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[str]:
         """Ids of the messages matching ``q``, page by page (``nextPageToken``)."""

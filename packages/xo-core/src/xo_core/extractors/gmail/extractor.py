@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from xo_core.errors import ConfigError, SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
-from xo_core.extractors.csv_sink import iter_csv_records, write_csv_object
+from xo_core.extractors.csv_sink import iter_csv_records, write_extract_csv
 from xo_core.extractors.gmail.client import (
     DEFAULT_BASE_URL,
     MAX_PAGE_SIZE,
@@ -211,18 +211,8 @@ def _write_spooled(
 
 
 def _write(request: ExtractRequest, info: dict[str, Any], header: list[str], rows: Iterator[list[str]]) -> Manifest:
-    return write_csv_object(
-        request.store,
-        request.bucket,
-        request.key,
-        header,
-        rows,
-        source_type=SOURCE_TYPE,
-        source_name=request.source_name,
-        window_start=request.window_start,
-        window_end=request.window_end,
-        request=info,
-        extractor_version=EXTRACTOR_VERSION,
+    return write_extract_csv(
+        request, header, rows, source_type=SOURCE_TYPE, asked=info, extractor_version=EXTRACTOR_VERSION
     )
 
 

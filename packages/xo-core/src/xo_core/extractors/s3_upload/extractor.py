@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from xo_core.errors import ConfigError, SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
-from xo_core.extractors.csv_sink import write_csv_object
+from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
 from xo_core.extractors.s3_upload.validate import ByteTally, CsvTable, read_chunks, read_table
 from xo_core.manifest import Manifest, manifest_key
@@ -162,18 +162,8 @@ def _rewrite(
     with store.open_read(first.bucket, first.key) as handle:
         table = read_table(read_chunks(handle), encoding=config.encoding, name=store.uri(first.bucket, first.key))
         rows = _all_rows(request, config, table, files)
-        return write_csv_object(
-            store,
-            request.bucket,
-            request.key,
-            table.header,
-            rows,
-            source_type=SOURCE_TYPE,
-            source_name=request.source_name,
-            window_start=request.window_start,
-            window_end=request.window_end,
-            request=asked,
-            extractor_version=EXTRACTOR_VERSION,
+        return write_extract_csv(
+            request, table.header, rows, source_type=SOURCE_TYPE, asked=asked, extractor_version=EXTRACTOR_VERSION
         )
 
 

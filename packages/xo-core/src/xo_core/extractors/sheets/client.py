@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from xo_core.errors import SourceDataError
+from xo_core.extractors.base import PooledClient
 from xo_core.extractors.google_api import GoogleHttpClient
 from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials
 from xo_core.extractors.http import RetryPolicy
@@ -45,7 +46,7 @@ def values_path(spreadsheet_id: str, a1_range: str) -> str:
     return f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values/{quote(a1_range, safe='')}?{params}"
 
 
-class SheetsClient:
+class SheetsClient(PooledClient[GoogleHttpClient]):
     """Bearer-authenticated reads of spreadsheet values, retrying 429 RESOURCE_EXHAUSTED and 5xx."""
 
     def __init__(
@@ -67,16 +68,6 @@ class SheetsClient:
             secrets=credentials.secrets,
             name="sheets",
         )
-
-    def __enter__(self) -> SheetsClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
 
     def values(self, spreadsheet_id: str, a1_range: str) -> ValueRange:
         """The range's rows (empty when Google sent no ``values``: the range holds nothing)."""

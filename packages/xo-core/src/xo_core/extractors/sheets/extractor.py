@@ -15,7 +15,7 @@ from typing import Any
 
 from xo_core.errors import ConfigError, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
-from xo_core.extractors.csv_sink import write_csv_object
+from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.google_auth import credentials_from_connection
 from xo_core.extractors.http import HttpExtractor
 from xo_core.extractors.sheets.client import DEFAULT_BASE_URL, SCOPES, SheetsClient, values_path
@@ -63,18 +63,8 @@ class GoogleSheetsExtractor(HttpExtractor):
             "connection_id": config.connection_id,
             "run_id": request.run_id,
         }
-        manifest = write_csv_object(
-            request.store,
-            request.bucket,
-            request.key,
-            header,
-            rows,
-            source_type=SOURCE_TYPE,
-            source_name=request.source_name,
-            window_start=request.window_start,
-            window_end=request.window_end,
-            request=info,
-            extractor_version=EXTRACTOR_VERSION,
+        manifest = write_extract_csv(
+            request, header, rows, source_type=SOURCE_TYPE, asked=info, extractor_version=EXTRACTOR_VERSION
         )
         return ExtractResult(bucket=request.bucket, key=request.key, manifest=manifest)
 
