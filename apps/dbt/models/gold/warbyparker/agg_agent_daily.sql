@@ -8,8 +8,10 @@ with handled as (
         HANDLED_BY_AGENT_ID as AGENT_ID,
         STARTED_LOCAL_DATE as ACTIVITY_DATE,
         count(*) as CONTACTS_HANDLED,
-        avg(FIRST_RESPONSE_SEC) as AVG_FIRST_RESPONSE_SEC,
-        sum(FIRST_RESPONSE_SEC) as TOTAL_FIRST_RESPONSE_SEC
+        -- from integer milliseconds: an exact sum, so a rebuild gives the same value to the last digit
+        cast(sum(FIRST_RESPONSE_MS) as {{ dbt.type_float() }}) / nullif(count(FIRST_RESPONSE_MS), 0) / 1000.0
+            as AVG_FIRST_RESPONSE_SEC,
+        cast(sum(FIRST_RESPONSE_MS) as {{ dbt.type_float() }}) / 1000.0 as TOTAL_FIRST_RESPONSE_SEC
     from {{ ref('fct_contacts') }}
     where IS_HANDLED and STARTED_LOCAL_DATE is not null
     group by HANDLED_BY_AGENT_ID, STARTED_LOCAL_DATE

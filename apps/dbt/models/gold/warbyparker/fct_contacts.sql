@@ -60,6 +60,9 @@ select
     f.HANDLED_BY_AGENT_ID,
     f.HANDLED_BY_AGENT_NAME,
     {{ dbt.datediff('c.STARTED_AT', 'c.FULFILLED_AT', 'millisecond') }} / 1000.0 as FIRST_RESPONSE_SEC,
+    -- exact integer milliseconds: aggregates sum these, so a rebuild gives the same digits (a parallel sum of
+    -- floats does not always)
+    {{ dbt.datediff('c.STARTED_AT', 'c.FULFILLED_AT', 'millisecond') }} as FIRST_RESPONSE_MS,
     c.TRANSFER_COUNT,
     c.EVENT_COUNT,
     -- false while part of the contact's events belong to a day not loaded yet (a contact across midnight)
