@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Generator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -39,11 +41,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lens_server(tmp_path_factory: pytest.TempPathFactory) -> Generator[str]:
-    """``streamlit run app.py`` on a free port over the test warehouse (one for the module); its base URL."""
-    home = tmp_path_factory.mktemp("lens-browser") / "xo"
-    build_lens_warehouse(home)
+@contextmanager
+def serve(home: Path) -> Generator[str]:
+    """``streamlit run app.py`` on a free port over the warehouse in ``home``; its base URL."""
     env = {**os.environ, "XO_HOME": str(home), "XO_ENV": "local"}
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true"]
@@ -66,6 +66,15 @@ def lens_server(tmp_path_factory: pytest.TempPathFactory) -> Generator[str]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def lens_server(tmp_path_factory: pytest.TempPathFactory) -> Generator[str]:
+    """The app over the small test warehouse (one server for the module)."""
+    home = tmp_path_factory.mktemp("lens-browser") / "xo"
+    build_lens_warehouse(home)
+    with serve(home) as url:
+        yield url
 
 
 def chromium(profile: Path, *args: str) -> str:
@@ -110,3 +119,29 @@ def test_screenshot_of_the_agent_dashboard(lens_server: str, tmp_path: Path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank page is a few kB
     shutil.copyfile(shot, ARTIFACTS / "agent_dashboard.png")
+
+
+def test_after_the_demo_the_dashboard_shows_the_demo_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make demo` then `make dashboard`: the demo's own runs (direct, to keep this test short), then the app."""
+    from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
+    from xo_sandbox.demo import recent_demo_date, run_demo
+
+    home = tmp_path / "xo"
+    monkeypatch.setenv("XO_HOME", str(home))
+    monkeypatch.setenv("XO_ENV", "local")
+    assert run_demo(recent_demo_date(date.today()), direct=True, echo=print) == 0
+    with DuckDBWarehouse(home).connect_read_only("WBP_DB_DEV") as gold:
+        top = gold.execute(
+            'SELECT AGENT_NAME, CONTACTS_HANDLED FROM "WBP_DB_DEV"."GOLD"."rpt_agent_dashboard"'
+            " ORDER BY CONTACTS_HANDLED DESC, AGENT_NAME LIMIT 1"
+        ).fetchone()
+        total = gold.execute('SELECT sum(CONTACTS_HANDLED) FROM "WBP_DB_DEV"."GOLD"."rpt_agent_dashboard"').fetchone()
+    assert top is not None and total is not None and top[0]
+    with serve(home) as url:
+        dom = rendered(url, tmp_path / "profile", ["Agent dashboard", top[0], f"{total[0]:,}"])
+        assert "Traceback" not in dom and "stException" not in dom
+        shot = tmp_path / "agent_dashboard_demo.png"
+        chromium(tmp_path / "profile", f"--screenshot={shot}", "--virtual-time-budget=60000", url)
+    assert shot.stat().st_size > 20_000
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(shot, ARTIFACTS / "agent_dashboard_demo.png")

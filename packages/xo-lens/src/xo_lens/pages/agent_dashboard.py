@@ -96,15 +96,17 @@ def main() -> None:
     daily, series = _trend(frame)
     # Dates as text: a day axis without the hourly ticks a timestamp axis would draw between days.
     daily = daily.assign(ACTIVITY_DATE=daily["ACTIVITY_DATE"].astype(str))
+    # One day has no line to draw: show it as bars (the day after a first `make demo`).
+    chart = st.line_chart if daily["ACTIVITY_DATE"].nunique() > 1 else st.bar_chart
     st.subheader("Contacts handled per day")
-    st.line_chart(daily, x="ACTIVITY_DATE", y="CONTACTS_HANDLED", color=series, x_label="", y_label="contacts")
+    chart(daily, x="ACTIVITY_DATE", y="CONTACTS_HANDLED", color=series, x_label="", y_label="contacts")
     left, right = st.columns(2)
     with left:
         st.subheader("Handle time per contact")
-        st.line_chart(daily, x="ACTIVITY_DATE", y="HANDLE_MIN_PER_CONTACT", color=series, x_label="", y_label="min")
+        chart(daily, x="ACTIVITY_DATE", y="HANDLE_MIN_PER_CONTACT", color=series, x_label="", y_label="min")
     with right:
         st.subheader("Avg first response")
-        st.line_chart(daily, x="ACTIVITY_DATE", y="FIRST_RESPONSE_MIN", color=series, x_label="", y_label="min")
+        chart(daily, x="ACTIVITY_DATE", y="FIRST_RESPONSE_MIN", color=series, x_label="", y_label="min")
 
     per_agent = _per_agent(frame)
     st.subheader(f"Per agent, {start} to {end}")
