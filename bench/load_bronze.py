@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.measure import RESULT_MARKER, print_table, run_child, save_rows
+from xo_sandbox.gladly.reports import CONTACT_TIMESTAMPS_COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
@@ -42,25 +43,11 @@ DATA = Path(__file__).parent / "data"
 CSV_PATH = DATA / "contact_timestamps_5m.csv"
 RESULTS = Path(__file__).parent / "results" / "load_bronze.json"
 ROUNDS = 2
+
 ROWS = 5_000_000
 BASE = "2025-01-14 05:00:00"  # the first row's Timestamp (UTC); row i is BASE + (i - 1) ms
-HEADER = (
-    "Timestamp",
-    "Event Type",
-    "Contact ID",
-    "Conversation ID",
-    "Customer ID",
-    "Channel",
-    "Initiator Type",
-    "Initiator ID",
-    "Initiator Agent Name",
-    "Assigned Inbox ID",
-    "Assigned Inbox Name",
-    "Assigned Agent ID",
-    "Assigned Agent Name",
-    "Transferred To Inbox Name",
-    "Fulfilled by Contact ID",
-)
+# The 15 ContactTimestampsReport columns, as the Gladly simulator serves them.
+HEADER = CONTACT_TIMESTAMPS_COLUMNS
 COLUMNS: list[str] = [name.upper().replace(" ", "_") for name in HEADER]
 
 
