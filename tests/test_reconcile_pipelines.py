@@ -23,6 +23,7 @@ from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
 from xo_foundry.transform.dbt_runner import run_dbt_build
 from xo_sandbox.gladly import truth as gladly_truth
+from xo_sandbox.gladly import work_sessions as gladly_work_sessions
 from xo_sandbox.gladly.orgs import get_org
 from xo_sandbox.google.gmail import truth as gmail_truth
 from xo_sandbox.google.gmail.mailbox import REPORT_COLUMNS, day_kind
@@ -116,8 +117,15 @@ def _query(home: Path, database: str, sql: str, params: list[Any] | None = None)
         connection.close()
 
 
+def first_pull(day: date) -> datetime:
+    """When the runs for data day ``day`` pull: 01:30 the next morning, so Gladly's reports (an hour late) show
+    the state at 00:30: contacts still open, after-contact time still growing."""
+    return datetime.combine(day + timedelta(days=1), time(1, 30), ZONE)
+
+
 def _run_day(scenario: Scenario, day: date, label: str) -> None:
     """Drop the day's QA export, then every pipeline's run for the data day ``day`` (extract → load → dbt)."""
+    scenario.sandboxes.gladly.clock = first_pull(day).timestamp
     env = environment()
     object_store_for(env.object_store_url).put_bytes(env.landing_bucket, qa_scores_key(day), qa_scores_csv(day))
     for ref in PIPELINES:
@@ -129,6 +137,17 @@ def _run_day(scenario: Scenario, day: date, label: str) -> None:
         scenario.seconds[f"{label} {ref}"] = perf_counter() - started
         scenario.seconds[f"{label} {ref} dbt"] = steps[-1].seconds
     scenario.states[label] = _read_all(scenario.home)
+
+
+INTRADAY_RUN_AT = time(15)  # the hourly run of 15:00: work sessions placed 12:00 to 14:00
+
+
+def _run_intraday(scenario: Scenario, day: date) -> None:
+    """The hourly intraday run at 15:00 of ``day``, pulled at that moment (no transform follows it)."""
+    at = datetime.combine(day, INTRADAY_RUN_AT, ZONE)
+    scenario.sandboxes.gladly.clock = at.timestamp
+    pipeline = load_pipeline(DEFAULT_CONFIG_ROOT / "warbyparker/gladly_intraday.yaml")
+    run_direct(pipeline, at)
 
 
 def _change_roster_and_bamboohr(scenario: Scenario, day: date) -> None:
@@ -162,6 +181,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         _run_day(run, days[1], "day2_again")
         _change_roster_and_bamboohr(run, days[2])
         _run_day(run, days[2], "day3")
+        _run_intraday(run, days[1])
         started = perf_counter()
         # dbt build runs a unit test with its model: GOLD again (same rows) with every unit test of GOLD logic
         gold = run_dbt_build(["path:models/gold"], unit_tests=True)
@@ -238,23 +258,79 @@ def test_every_agent_is_its_bamboohr_employee_by_id_with_the_current_title(scena
             assert (team, title) == (NEW_TEAM, NEW_TITLE)
 
 
-def test_contacts_and_handle_time_per_agent_per_day_equal_the_gladly_truth(scenario: Scenario) -> None:
-    first, last = scenario.days[0], scenario.days[2]
+def test_contacts_and_work_time_per_agent_per_day_equal_the_gladly_truth(scenario: Scenario) -> None:
+    first, middle, last = scenario.days
     rows = _query(
         scenario.home,
         "WBP_DB_DEV",
-        "select AGENT_ID, ACTIVITY_DATE, CONTACTS_HANDLED, HANDLE_TIME_SEC, AGENT_NAME from GOLD.rpt_agent_dashboard"
-        " where ACTIVITY_DATE between ? and ?",
+        "select d.AGENT_ID, d.ACTIVITY_DATE, d.CONTACTS_HANDLED, d.HANDLE_TIME_SEC, a.AFTER_CONTACT_TIME_SEC,"
+        " d.AGENT_NAME from GOLD.rpt_agent_dashboard d join GOLD.agg_agent_daily a using (AGENT_ID, ACTIVITY_DATE)"
+        " where d.ACTIVITY_DATE between ? and ?",
         [first, last],
     )
     handled = gladly_truth.contacts_per_agent_per_day("warbyparker", first, last, TZ, volume_scale=VOLUME)
-    handle_time = gladly_truth.handle_time_per_agent_per_day("warbyparker", first, last, TZ, volume_scale=VOLUME)
     # A contact started before the last midnight may be fulfilled after it (in a day not loaded): the last
     # day's contact counts are complete only once the next day is loaded, so they are compared up to day 2.
     complete = {k: v for k, v in handled.items() if k[1] < last}
-    assert {(a, d): n for a, d, n, _, _ in rows if n and d < last} == complete
-    assert {(a, d): t for a, d, _, t, _ in rows if t} == {k: v for k, v in handle_time.items() if v}
-    assert sum(complete.values()) > 100 and all(name for *_, name in rows)
+    assert {(a, d): n for a, d, n, *_ in rows if n and d < last} == complete
+    assert sum(complete.values()) > 100 and all(row[-1] for row in rows)
+
+    # Work time sits on the day each contact ended. Days 1 and 2 were pulled again a day later (repull), after
+    # their contacts ended and their after-contact time stopped growing: they equal the settled truth. Day 3 was
+    # pulled once, at 01:30 the next morning: it equals what Gladly showed then.
+    settled = gladly_truth.work_time_per_agent_per_day("warbyparker", first, middle, TZ, volume_scale=VOLUME)
+    as_pulled = gladly_truth.work_time_per_agent_per_day(
+        "warbyparker", last, last, TZ, volume_scale=VOLUME, as_of=first_pull(last) - timedelta(hours=1)
+    )
+    expected = {k: v for k, v in (settled | as_pulled).items() if v != (0, 0)}
+    assert {(a, d): (h, acw) for a, d, _, h, acw, _ in rows if h or acw} == expected
+
+    # The scenario has what it is for: day 2's first pull saw contacts still open and after-contact time that
+    # grew later, and contacts created on day 2 that ended on day 3 (open at day 2's first pull).
+    seen_first = gladly_truth.work_time_per_agent_per_day(
+        "warbyparker", middle, middle, TZ, volume_scale=VOLUME, as_of=first_pull(middle) - timedelta(hours=1)
+    )
+    assert seen_first != {k: v for k, v in settled.items() if k[1] == middle}
+    crossing = _query(
+        scenario.home,
+        "WBP_DB_DEV",
+        "select count(*) from SILVER.WORK_SESSIONS where CONTACT_SESSION_ENDED_AT is not null"
+        " and timezone(SOURCE_TIMEZONE, CONTACT_SESSION_CREATED_AT::timestamptz)::date = ?"
+        " and timezone(SOURCE_TIMEZONE, CONTACT_SESSION_ENDED_AT::timestamptz)::date = ?",
+        [middle, last],
+    )
+    assert crossing[0][0] > 0
+    # SILVER keeps the latest version of each contact session only: no contact open before is open still,
+    # except those still open at the last pull.
+    still_open = _query(
+        scenario.home,
+        "WBP_DB_DEV",
+        "select max(ANCHORED_AT) < ? from SILVER.WORK_SESSIONS where WORK_SESSION_ID is null",
+        [datetime.combine(last, time(), ZONE).astimezone(UTC).replace(tzinfo=None)],
+    )
+    assert still_open == [(False,)]
+
+
+def test_the_intraday_run_equals_what_gladly_showed_at_that_hour(scenario: Scenario) -> None:
+    day = scenario.days[1]
+    at = datetime.combine(day, INTRADAY_RUN_AT, ZONE)
+    lo, hi = at - timedelta(hours=3), at - timedelta(hours=1)  # lookback 2 h, lag 1 h
+    views = gladly_work_sessions.work_session_views(
+        "warbyparker",
+        int(lo.timestamp() * 1000),
+        int(hi.timestamp() * 1000),
+        int((at - timedelta(hours=1)).timestamp() * 1000),
+        VOLUME,
+    )
+    expected = sorted((v.contact.id, v.agent.id if v.agent else None, v.handle_sec, v.after_contact_sec) for v in views)
+    rows = _query(
+        scenario.home,
+        "WBP_DB_DEV",
+        "select CONTACT_SESSION_ID, AGENT_ID, cast(WORK_SESSION_HANDLE_TIME_SEC as int),"
+        " cast(WORK_SESSION_AFTER_CONTACT_TIME_SEC as int) from BRONZE.GLADLY_WORK_SESSIONS_INTRADAY",
+    )
+    assert sorted(rows, key=repr) == sorted(expected, key=repr) and len(rows) > 5
+    assert any(handle is None for _, _, handle, _ in rows)  # contacts open at the hour are there, open
 
 
 def test_emails_per_day_equal_the_partner_reports_in_the_mailbox(scenario: Scenario) -> None:

@@ -10,6 +10,7 @@ import io
 import logging
 import subprocess
 import sys
+import time as time_module
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -170,13 +171,51 @@ def test_work_session_events_for_a_day(gladly_sandbox: GladlySandbox, gladly_run
     assert sent["body"] == {"startAtTime": "2025-01-14T00:00-05:00", "endAtTime": "2025-01-15T00:00-05:00"}
 
 
+def test_a_contact_created_before_midnight_and_ended_after_it_is_in_the_later_day(
+    gladly_sandbox: GladlySandbox, gladly_run: _Run
+) -> None:
+    # Gladly places a work session by its contact's end (developer.gladly.com, work-session report): trimming on
+    # the creation time would drop such a contact from both days.
+    gladly_run.extract(
+        gladly_sandbox,
+        endpoint="work_session_events",
+        start=_midnight(DAY + timedelta(days=1)),
+        end=_midnight(DAY + timedelta(days=2)),
+    )
+    header, *rows = gladly_run.rows()
+    created, ended = header.index("contact_session_created_at"), header.index("contact_session_ended_at")
+    crossing = [r for r in rows if datetime.fromisoformat(r[created]) < _midnight(DAY + timedelta(days=1))]
+    assert crossing and all(
+        _midnight(DAY + timedelta(days=1)) <= datetime.fromisoformat(r[ended]) < _midnight(DAY + timedelta(days=2))
+        for r in rows
+    )
+    both_days = truth.row_count(
+        "warbyparker", WSE, DAY + timedelta(days=1), DAY + timedelta(days=1), TZ_NAME, volume_scale=SCALE
+    )
+    assert len(rows) == both_days
+
+
+def test_contacts_open_at_the_pull_keep_their_creation_anchor_and_empty_end(
+    gladly_sandbox: GladlySandbox, gladly_run: _Run
+) -> None:
+    gladly_sandbox.clock = (_midnight(DAY + timedelta(days=1)) + timedelta(hours=1, minutes=30)).timestamp
+    try:
+        gladly_run.extract(gladly_sandbox, endpoint="work_session_events")
+    finally:
+        gladly_sandbox.clock = time_module.time
+    header, *rows = gladly_run.rows()
+    ended, work_id = header.index("contact_session_ended_at"), header.index("id")
+    open_rows = [r for r in rows if not r[ended]]
+    assert open_rows and all(r[work_id] == "" for r in open_rows)
+
+
 def test_work_session_events_edges_are_exact(gladly_sandbox: GladlySandbox, gladly_run: _Run) -> None:
     gladly_run.extract(gladly_sandbox, endpoint="work_session_events")
     header, *day_rows = gladly_run.rows()
-    created = header.index("contact_session_created_at")
+    ended = header.index("contact_session_ended_at")
     start = _midnight(DAY) + timedelta(hours=10, seconds=30)
     end = _midnight(DAY) + timedelta(hours=14, minutes=29, seconds=15)
-    expected = [r for r in day_rows if start <= datetime.fromisoformat(r[created]) < end]
+    expected = [r for r in day_rows if start <= datetime.fromisoformat(r[ended]) < end]
     result = gladly_run.extract(gladly_sandbox, endpoint="work_session_events", start=start, end=end)
     assert gladly_run.rows()[1:] == expected and result.row_count == len(expected) > 0
     # The superset asked for is whole minutes around the window; the trim happened on our side.
@@ -233,7 +272,7 @@ def test_error_body_is_source_data_error_and_publishes_nothing(gladly_sandbox: G
 
 def test_bad_request_lists_the_vendor_errors(gladly_sandbox: GladlySandbox, gladly_run: _Run) -> None:
     with pytest.raises(TerminalError, match=r"filters\.inboxes: the requested inbox does not exist") as caught:
-        gladly_run.extract(gladly_sandbox, inboxes=["no-such-inbox"])
+        gladly_run.extract(gladly_sandbox, metric_set=CONVERSATIONS, inboxes=["no-such-inbox"])
     assert not isinstance(caught.value, TransientError)
     assert gladly_run.sleeps == []
 

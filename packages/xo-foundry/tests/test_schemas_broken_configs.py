@@ -298,6 +298,52 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["p.yaml:8: dag.time_window.lag.days: Input should be greater than or equal to 0"],
     ),
     (
+        "a filter the metric set does not take",
+        edit(
+            (
+                "      metric_set: ContactTimestampsReport\n",
+                "      metric_set: ContactTimestampsReport\n      channel: email\n",
+            )
+        ),
+        [
+            f"p.yaml:20: {SOURCE}.extractor.channel: "
+            "metric_set ContactTimestampsReport does not take filters.channel (remove it)"
+        ],
+    ),
+    (
+        "an IVR report without its required phone number",
+        edit(("metric_set: ContactTimestampsReport", "metric_set: IvrEndStatesReportV2")),
+        [f"p.yaml:18: {SOURCE}.extractor.phone_number: field required by metric_set IvrEndStatesReportV2"],
+    ),
+    (
+        "a sub-day window for a metric set that takes whole days",
+        edit(
+            (
+                "    refresh_type: daily\n    lag: { days: 1 }\n",
+                "    refresh_type: intraday_relative\n    lookback: { hours: 2 }\n    lag: { hours: 1 }\n",
+            )
+        ),
+        [
+            f"p.yaml:20: {SOURCE}.extractor.metric_set: ContactTimestampsReport takes whole days only (startAt/endAt), "
+            "but the window is not whole days: use a daily window, endpoint work_session_events, or a metric set "
+            "that takes times (ContactExportReportV3)"
+        ],
+    ),
+    (
+        "an intraday lag under Gladly's report latency",
+        edit(
+            (
+                "    refresh_type: daily\n    lag: { days: 1 }\n",
+                "    refresh_type: intraday_relative\n    lookback: { hours: 2 }\n    lag: { minutes: 30 }\n",
+            ),
+            ("      metric_set: ContactTimestampsReport", "      endpoint: work_session_events"),
+        ),
+        [
+            "p.yaml:9: dag.time_window.lag: Gladly's reports run about one hour behind: an intraday lag under 1 hour "
+            "reads incomplete data (source contact_timestamps)"
+        ],
+    ),
+    (
         "empty sources",
         VALID.split("sources:")[0] + "sources: {}\n",
         ["p.yaml:14: sources: needs at least 1 entry, got 0"],

@@ -204,13 +204,23 @@ def test_truth_contacts_per_agent_reconciles_with_the_fulfilled_rows_of_a_day(
         ),
         (
             {
-                "metricSet": "ContactTimestampsReport",
+                "metricSet": "ConversationExportReport",
                 "startAt": "2025-01-14",
                 "endAt": "2025-01-14",
                 "filters": {"inboxes": ["no-such-inbox"]},
             },
             "filters.inboxes",
             "present",
+        ),
+        (
+            {
+                "metricSet": "ContactTimestampsReport",
+                "startAt": "2025-01-14",
+                "endAt": "2025-01-14",
+                "filters": {"inboxes": []},
+            },
+            "filters.inboxes",
+            "invalid",
         ),
         (
             {
@@ -240,14 +250,18 @@ def test_missing_metric_set_is_the_documented_blank_error(gladly_client: httpx.C
     }
 
 
-def test_filters_keep_only_matching_contacts(gladly_client: httpx.Client) -> None:
+def test_a_filter_the_metric_set_does_not_take_is_refused_as_gladly_documents(gladly_client: httpx.Client) -> None:
+    response = _report(gladly_client, "ContactTimestampsReport", DAY, DAY, "UTC", filters={"channel": "email"})
+    assert response.status_code == 400
+    detail = "the channel filter cannot be applied to the ContactTimestampsReport metricSet"
+    assert response.json() == {"errors": [{"attr": "filters.channel", "code": "invalid", "detail": detail}]}
+
+
+def test_filters_keep_only_matching_conversations(gladly_client: httpx.Client) -> None:
     billing = next(i["id"] for i in gladly_client.get("/api/v1/inboxes").json() if i["name"] == "Billing")
-    email_only = _rows(_report(gladly_client, "ContactTimestampsReport", DAY, DAY, "UTC", filters={"channel": "email"}))
-    assert len(email_only) > 1 and {r[5] for r in email_only[1:]} == {"EMAIL"}
+    every = _rows(_report(gladly_client, "ConversationExportReport", DAY, DAY, "UTC"))
     in_billing = _rows(
-        _report(gladly_client, "ContactTimestampsReport", DAY, DAY, "UTC", filters={"inboxes": [billing]})
+        _report(gladly_client, "ConversationExportReport", DAY, DAY, "UTC", filters={"inboxes": [billing]})
     )
-    by_contact: dict[str, set[str]] = {}
-    for r in in_billing[1:]:
-        by_contact.setdefault(r[2], set()).add(r[10])
-    assert by_contact and all("Billing" in names for names in by_contact.values())
+    assert 1 < len(in_billing) < len(every)
+    assert {r[1] for r in in_billing[1:]} == {"Billing"}  # the "Inboxes Filter" column names it

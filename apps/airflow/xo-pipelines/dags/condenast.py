@@ -53,6 +53,7 @@ CONDENAST_EMAIL_REPORT = {
             "snowflake": {
                 "target_table": "GMAIL_EMAIL_DAILY_REPORT",
             },
+            "repull": None,
             "source_type": "gmail_attachment",
             "extractor": {
                 "user_id": "me",
@@ -147,15 +148,19 @@ CONDENAST_GLADLY_DAILY = {
             "snowflake": {
                 "target_table": "GLADLY_CONVERSATIONS",
             },
+            "repull": None,
             "source_type": "gladly_api",
             "extractor": {
                 "endpoint": "reports",
                 "metric_set": "ConversationExportReport",
                 "channel": None,
                 "inboxes": [],
+                "teams": [],
+                "phone_number": None,
                 "host": None,
                 "row_cap": 100000,
                 "connection_id": "gladly_condenast",
+                "pool_slots": 2,
             },
         },
     },
@@ -178,7 +183,7 @@ def condenast_gladly_daily() -> None:
         },
     )
     def pipeline() -> None:
-        @task(task_id="extract_conversations")
+        @task(task_id="extract_conversations", pool="gladly_condenast")
         def extract_conversations(**context: Any) -> dict[str, Any]:
             return tasks.extract(CONDENAST_GLADLY_DAILY, "conversations", context)
 

@@ -53,6 +53,7 @@ CORE_BAMBOOHR_DAILY = {
             "snowflake": {
                 "target_table": "BAMBOOHR_EMPLOYEES",
             },
+            "repull": None,
             "source_type": "bamboohr_api",
             "extractor": {
                 "company_domain": "xodata",
@@ -148,6 +149,7 @@ CORE_BAMBOOHR_HISTORY = {
             "snowflake": {
                 "target_table": "BAMBOOHR_EMPLOYEE_HISTORY",
             },
+            "repull": None,
             "source_type": "bamboohr_api",
             "extractor": {
                 "company_domain": "xodata",

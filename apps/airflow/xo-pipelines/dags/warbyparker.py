@@ -53,15 +53,19 @@ WARBYPARKER_GLADLY_DAILY = {
             "snowflake": {
                 "target_table": "GLADLY_CONTACT_TIMESTAMPS",
             },
+            "repull": None,
             "source_type": "gladly_api",
             "extractor": {
                 "endpoint": "reports",
                 "metric_set": "ContactTimestampsReport",
                 "channel": None,
                 "inboxes": [],
+                "teams": [],
+                "phone_number": None,
                 "host": None,
                 "row_cap": 100000,
                 "connection_id": "gladly_warbyparker",
+                "pool_slots": 2,
             },
         },
         "work_sessions": {
@@ -71,15 +75,23 @@ WARBYPARKER_GLADLY_DAILY = {
             "snowflake": {
                 "target_table": "GLADLY_WORK_SESSIONS",
             },
+            "repull": {
+                "days": 1,
+                "hours": 0,
+                "minutes": 0,
+            },
             "source_type": "gladly_api",
             "extractor": {
                 "endpoint": "work_session_events",
                 "metric_set": None,
                 "channel": None,
                 "inboxes": [],
+                "teams": [],
+                "phone_number": None,
                 "host": None,
                 "row_cap": 100000,
                 "connection_id": "gladly_warbyparker",
+                "pool_slots": 2,
             },
         },
     },
@@ -102,7 +114,7 @@ def warbyparker_gladly_daily() -> None:
         },
     )
     def pipeline() -> None:
-        @task(task_id="extract_contact_timestamps")
+        @task(task_id="extract_contact_timestamps", pool="gladly_warbyparker")
         def extract_contact_timestamps(**context: Any) -> dict[str, Any]:
             return tasks.extract(WARBYPARKER_GLADLY_DAILY, "contact_timestamps", context)
 
@@ -116,7 +128,7 @@ def warbyparker_gladly_daily() -> None:
 
         loaded_contact_timestamps = load_contact_timestamps(stage_contact_timestamps(extract_contact_timestamps()))
 
-        @task(task_id="extract_work_sessions")
+        @task(task_id="extract_work_sessions", pool="gladly_warbyparker")
         def extract_work_sessions(**context: Any) -> dict[str, Any]:
             return tasks.extract(WARBYPARKER_GLADLY_DAILY, "work_sessions", context)
 
@@ -184,15 +196,19 @@ WARBYPARKER_GLADLY_INTRADAY = {
             "snowflake": {
                 "target_table": "GLADLY_WORK_SESSIONS_INTRADAY",
             },
+            "repull": None,
             "source_type": "gladly_api",
             "extractor": {
-                "endpoint": "reports",
-                "metric_set": "WorkSessionEventsReportV4",
+                "endpoint": "work_session_events",
+                "metric_set": None,
                 "channel": None,
                 "inboxes": [],
+                "teams": [],
+                "phone_number": None,
                 "host": None,
                 "row_cap": 100000,
                 "connection_id": "gladly_warbyparker",
+                "pool_slots": 2,
             },
         },
     },
@@ -215,7 +231,7 @@ def warbyparker_gladly_intraday() -> None:
         },
     )
     def pipeline() -> None:
-        @task(task_id="extract_work_sessions_intraday")
+        @task(task_id="extract_work_sessions_intraday", pool="gladly_warbyparker")
         def extract_work_sessions_intraday(**context: Any) -> dict[str, Any]:
             return tasks.extract(WARBYPARKER_GLADLY_INTRADAY, "work_sessions_intraday", context)
 
@@ -281,6 +297,7 @@ WARBYPARKER_ROSTER_SHEET = {
             "snowflake": {
                 "target_table": "SHEETS_AGENT_ROSTER",
             },
+            "repull": None,
             "source_type": "google_sheets",
             "extractor": {
                 "spreadsheet_id": "1WbpAgentRosterSandbox0000000000000000000000",
@@ -371,6 +388,7 @@ WARBYPARKER_S3_UPLOADS = {
             "snowflake": {
                 "target_table": "S3_QA_SCORES",
             },
+            "repull": None,
             "source_type": "s3_upload",
             "extractor": {
                 "bucket": None,
@@ -462,6 +480,7 @@ WARBYPARKER_SPROUT_DAILY = {
             "snowflake": {
                 "target_table": "SPROUT_MESSAGES",
             },
+            "repull": None,
             "source_type": "sprout_api",
             "extractor": {
                 "customer_id": 687751,

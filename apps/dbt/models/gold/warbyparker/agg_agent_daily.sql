@@ -1,7 +1,7 @@
 {#-
   Per Gladly agent per local day (the org's time zone): contacts handled (fct_contacts' truth definition, on
-  the contact's start date), their mean and median first response time, and the agent's handle time (every
-  work session's WORK_SESSION_HANDLE_TIME_SEC on the local date of CONTACT_SESSION_CREATED_AT).
+  the contact's start date), their mean and median first response time, and the agent's handle and after-contact
+  time (the work sessions of ended contacts, on the local date of the contact's end: where Gladly places them).
 -#}
 with handled as (
     select
@@ -20,12 +20,13 @@ with handled as (
 worked as (
     select
         AGENT_ID,
-        {{ xo_local_date('CONTACT_SESSION_CREATED_AT', 'SOURCE_TIMEZONE') }} as ACTIVITY_DATE,
+        {{ xo_local_date('CONTACT_SESSION_ENDED_AT', 'SOURCE_TIMEZONE') }} as ACTIVITY_DATE,
         count(*) as WORK_SESSIONS,
         sum(WORK_SESSION_HANDLE_TIME_SEC) as HANDLE_TIME_SEC,
         sum(WORK_SESSION_AFTER_CONTACT_TIME_SEC) as AFTER_CONTACT_TIME_SEC
     from {{ ref('WORK_SESSIONS') }}
-    group by AGENT_ID, {{ xo_local_date('CONTACT_SESSION_CREATED_AT', 'SOURCE_TIMEZONE') }}
+    where AGENT_ID is not null and CONTACT_SESSION_ENDED_AT is not null
+    group by AGENT_ID, {{ xo_local_date('CONTACT_SESSION_ENDED_AT', 'SOURCE_TIMEZONE') }}
 )
 
 select

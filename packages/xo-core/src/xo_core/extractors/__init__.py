@@ -7,14 +7,36 @@ derive from ``ExtractorConfig`` so a typo in a key fails instead of being ignore
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+
+@dataclass(frozen=True)
+class WindowShape:
+    """What a source's checks need of a pipeline's window: whether it is made of whole local days, and its lag."""
+
+    whole_days: bool
+    lag: timedelta
 
 
 class ExtractorConfig(BaseModel):
     """Strict base of every extractor settings model: unknown keys are errors, parsed settings never change."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def window_problems(self, window: WindowShape) -> list[tuple[str, str]]:
+        """(field, message) for each reason this source cannot serve such a window; the field ``lag`` means
+        the window's lag, any other one a field of these settings. None by default."""
+        del window
+        return []
+
+    def pool(self) -> tuple[str, int] | None:
+        """The Airflow pool (name, slots) its extract tasks share, for a source whose limit holds across runs
+        and DAGs (Gladly: 2 report requests at once per organization); None when it needs none."""
+        return None
 
 
 def field_error(field: str, message: str, value: object) -> ValidationError:

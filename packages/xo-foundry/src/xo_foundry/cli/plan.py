@@ -93,11 +93,12 @@ class SourcePlan:
 
 def plan_pipeline(pipeline: PipelineConfig, day: date, env: Environment) -> list[SourcePlan]:
     """The plan of every source of a run for ``day`` in ``env`` (dev or prod)."""
-    window = window_for_date(pipeline.dag.time_window, day)
+    run_window = window_for_date(pipeline.dag.time_window, day)
     run_id = f"scheduled__{logical_date_for(pipeline, day).astimezone(UTC).isoformat()}"
     database = env.database(pipeline.database)
     plans = []
     for name, source in pipeline.sources.items():
+        window = source.extract_window(run_window)
         strategy = source.load_strategy.kind
         key = ingest_key(pipeline.dag.domain, name, strategy, window.label, f"{name}.csv")
         staged = stage_key(pipeline.dag.domain, name, strategy, window.label, f"{name}.csv")

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xo_foundry.dag_factory.render import dag_file_name, is_generated, render_domain
+from xo_foundry.dag_factory.render import dag_file_name, is_generated, render_domain, render_pools
 from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.transform.dbt_sources import render_dbt_sources
 
@@ -22,6 +22,10 @@ class GenerationPlan:
     stale: list[Path] = field(default_factory=list)
 
 
+POOLS_FILE = "pools.json"
+"""Beside the dags folder: the Airflow pools the DAGs use, for `airflow pools import` (xo setup, deployment)."""
+
+
 def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_root: Path) -> GenerationPlan:
     """Render one file per domain from validated pipelines (keyed by their config path)."""
     by_domain: dict[str, list[tuple[str, PipelineConfig]]] = defaultdict(list)
@@ -31,6 +35,7 @@ def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_
     files = {dags_dir / dag_file_name(domain): render_domain(domain, items) for domain, items in by_domain.items()}
     # The dbt sources of the BRONZE tables are generated from the same configs, so they cannot drift.
     files.update({repo_root / path: text for path, text in render_dbt_sources(pipelines).items()})
+    files[dags_dir.parent / POOLS_FILE] = render_pools(pipelines.values())
     stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
     return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale)
 

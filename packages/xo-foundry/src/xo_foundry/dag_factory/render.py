@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,7 @@ class _SourceView:
     name: str
     asset_name: str
     asset_uri: str
+    pool: str | None
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,32 @@ def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
 def _source_view(pipeline: PipelineConfig, name: str) -> _SourceView:
     # Assets name the logical table, the same in every environment (WBP_DB, not WBP_DB_DEV).
     database = pipeline.database.removesuffix(DEV_SUFFIX)
-    table = pipeline.sources[name].snowflake.target_table
+    source = pipeline.sources[name]
+    table = source.snowflake.target_table
+    pool = source.extractor.pool()
     return _SourceView(
         name=name,
         asset_name=f"{database}.{pipeline.schema_name}.{table}",
         asset_uri=f"xo-bronze://{database}/{pipeline.schema_name}/{table}",
+        pool=pool[0] if pool else None,
     )
+
+
+def render_pools(pipelines: Iterable[PipelineConfig]) -> str:
+    """The Airflow pools the DAGs use, in the format of ``airflow pools import`` (sorted, deterministic)."""
+    pools: dict[str, dict[str, object]] = {}
+    for pipeline in pipelines:
+        for source in pipeline.sources.values():
+            pool = source.extractor.pool()
+            if pool is None:
+                continue
+            name, slots = pool
+            # Two pipelines on one connection share one pool: the smallest number of slots asked for wins.
+            known = pools.get(name)
+            slots = min(slots, int(str(known["slots"]))) if known else slots
+            description = f"{source.source_type} tasks of one connection share its limit (xo-foundry generate)"
+            pools[name] = {"slots": slots, "description": description, "include_deferred": False}
+    return json.dumps(dict(sorted(pools.items())), indent=2) + "\n"
 
 
 def render_domain(domain: str, pipelines: list[tuple[str, PipelineConfig]]) -> str:

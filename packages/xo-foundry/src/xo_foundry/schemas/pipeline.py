@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from xo_core.clients import allowed_databases
+from xo_core.extractors import WindowShape
 from xo_foundry.schemas.base import StrictModel
 from xo_foundry.schemas.dag import DagConfig
 from xo_foundry.schemas.globals import GlobalsConfig
 from xo_foundry.schemas.sources import SourceConfig
-from xo_foundry.schemas.suggest import nested_error
+from xo_foundry.schemas.suggest import nested_error, nested_errors
 
 SourceName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -53,6 +55,26 @@ class PipelineConfig(StrictModel):
                 )
             writer[table] = name
         return value
+
+    @model_validator(mode="after")
+    def _sources_serve_the_window(self) -> PipelineConfig:
+        window = self.dag.time_window
+        problems: list[tuple[tuple[str, ...], str, object]] = []
+        for name, source in self.sources.items():
+            repull = source.repull.to_timedelta() if source.repull else timedelta(0)
+            shape = WindowShape(
+                whole_days=window.refresh_type == "daily" and repull % timedelta(days=1) == timedelta(0),
+                lag=window.lag.to_timedelta(),
+            )
+            for field, message in source.extractor.window_problems(shape):
+                if field == "lag":
+                    problems.append((("dag", "time_window", "lag"), f"{message} (source {name})", window.lag))
+                else:
+                    loc = ("sources", name, "extractor", field)
+                    problems.append((loc, message, getattr(source.extractor, field, None)))
+        if problems:
+            raise nested_errors(problems)
+        return self
 
     @property
     def dag_id(self) -> str:

@@ -14,6 +14,8 @@ from xo_core.extractors.sheets.config import GoogleSheetsExtractorConfig
 from xo_core.extractors.sprout.config import SproutExtractorConfig
 from xo_foundry.schemas.base import StrictModel
 from xo_foundry.schemas.load_strategy import LoadStrategyConfig
+from xo_foundry.schemas.time_window import Duration
+from xo_foundry.time_window.window import TimeWindow
 
 OBJECT_NAME_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 
@@ -29,6 +31,18 @@ class _Source(StrictModel):
         description="full_refresh, or {kind: incremental|historical, unique_key: [...]}"
     )
     snowflake: TargetConfig
+    repull: Duration | None = Field(
+        default=None,
+        description="Also pull this much before the run's window, every run: for sources whose rows move to a "
+        "later window or change after their first pull (Gladly work sessions: placed by the contact's end, "
+        "after-contact time grows). The load then replaces the widened window (ADR 007).",
+    )
+
+    def extract_window(self, window: TimeWindow) -> TimeWindow:
+        """The window this source pulls for a run's ``window``: reaching ``repull`` further back."""
+        if self.repull is None:
+            return window
+        return window.reaching_back(self.repull.to_timedelta())
 
 
 class GladlySource(_Source):

@@ -17,5 +17,15 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
 def nested_error(loc: tuple[str, ...], message: str, value: object) -> ValidationError:
     """A validation error at ``loc`` below the field being validated (pydantic prefixes the field's own loc)."""
-    error = PydanticCustomError("value_error", "{message}", {"message": message})
-    return ValidationError.from_exception_data("config", [InitErrorDetails(type=error, loc=loc, input=value)])
+    return nested_errors([(loc, message, value)])
+
+
+def nested_errors(problems: Iterable[tuple[tuple[str, ...], str, object]]) -> ValidationError:
+    """Several validation errors, each ``(loc, message, value)`` as in ``nested_error``."""
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError("value_error", "{message}", {"message": message}), loc=loc, input=value
+        )
+        for loc, message, value in problems
+    ]
+    return ValidationError.from_exception_data("config", details)

@@ -40,7 +40,8 @@ class TaskRun:
         return object_store_for(self.env.object_store_url)
 
     def window(self, context: Mapping[str, Any]) -> TimeWindow:
-        return window_from_context(self.pipeline.dag.time_window, context)
+        """The window this source pulls in this run (the run's window, reaching back by the source's ``repull``)."""
+        return self.source.extract_window(window_from_context(self.pipeline.dag.time_window, context))
 
     def warehouse(self, database: str, context: Mapping[str, Any]) -> Warehouse:
         """The environment's warehouse for ``database``, with its connection (``snowflake_<env>``) resolved."""

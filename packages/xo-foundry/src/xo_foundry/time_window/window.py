@@ -92,6 +92,11 @@ class TimeWindow:
         last = (self.end_utc - _ONE_MICROSECOND).astimezone(self.zone).date()
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
+    def reaching_back(self, duration: timedelta) -> TimeWindow:
+        """The window starting ``duration`` earlier on the local clock (a day back from midnight is midnight)."""
+        start = (self.start.replace(tzinfo=None) - duration).replace(tzinfo=self.zone)
+        return TimeWindow(start=start, end=self.end, timezone=self.timezone)
+
     def contains(self, ts: datetime) -> bool:
         """``start <= ts < end`` compared as instants; ValueError when ``ts`` is naive."""
         instant = to_utc(ts, what="timestamp")

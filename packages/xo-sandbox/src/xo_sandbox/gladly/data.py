@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import accumulate
@@ -25,6 +25,9 @@ MINUTE = 60 * SECOND
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 MAX_SPAN_MS = DAY
+OPEN_CONVERSATION_ACCRUAL_MS = 6 * HOUR
+"""How long a contact whose conversation stays open keeps accruing after-contact and unknown time (a sandbox
+choice: Gladly documents that these grow until the conversation ends or another contact begins, not a cap)."""
 """No event of a conversation is later than its creation plus this (the lookback when windowing)."""
 
 CUSTOMER_POOL = 200_000
@@ -85,6 +88,10 @@ class Contact:
     fulfilled_ms: int | None
     fulfilled_by: Agent | None
     within_sla: bool
+    settled_ms: int = 0
+    """When after-contact and unknown time stop growing: Gladly lets them accrue after the contact ends "and
+    before the conversation ends / another contact begins" (Reports API, work-session-events). Set by
+    ``_conversation``; ``ended_ms + OPEN_CONVERSATION_ACCRUAL_MS`` while the conversation stays open."""
 
     @property
     def inbox_ids(self) -> frozenset[str]:
@@ -263,16 +270,30 @@ def _conversation(rng: random.Random, org: Org, created_ms: int) -> Conversation
         t = contact.ended_ms + rng.randint(5 * MINUTE, 90 * MINUTE)
     status = "OPEN" if rng.random() < 0.1 else "CLOSED"
     closes = contacts if status == "CLOSED" else contacts[:-1]
+    closed_ms = tuple(c.ended_ms + rng.randint(SECOND, 30 * SECOND) for c in closes)
     return Conversation(
         id=conv_id,
         customer_id=customer_id,
         created_ms=created_ms,
-        contacts=tuple(contacts),
+        contacts=_settled(contacts, closed_ms),
         topics=tuple(rng.sample(org.topics, rng.choice((1, 1, 2)))),
         status=status,
-        closed_ms=tuple(c.ended_ms + rng.randint(SECOND, 30 * SECOND) for c in closes),
+        closed_ms=closed_ms,
         notes=rng.choice((0, 0, 0, 1, 2)),
     )
+
+
+def _settled(contacts: list[Contact], closed_ms: tuple[int, ...]) -> tuple[Contact, ...]:
+    """Each contact with the moment its after-contact time stops: the conversation closing after it, the next
+    contact starting, or (an open conversation's last contact) ``OPEN_CONVERSATION_ACCRUAL_MS`` after its end."""
+    out: list[Contact] = []
+    for i, contact in enumerate(contacts):
+        ends = [closed_ms[i]] if i < len(closed_ms) else []
+        if i + 1 < len(contacts):
+            ends.append(contacts[i + 1].started_ms)
+        settled = min(ends) if ends else contact.ended_ms + OPEN_CONVERSATION_ACCRUAL_MS
+        out.append(replace(contact, settled_ms=settled))
+    return tuple(out)
 
 
 def conversation_count(org: str, day: date, volume_scale: float = 1.0) -> int:

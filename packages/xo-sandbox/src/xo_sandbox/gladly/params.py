@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from xo_core.extractors.gladly.config import GLADLY_METRIC_SETS
+from xo_core.extractors.gladly.config import FILTERS_BY_METRIC_SET, GLADLY_METRIC_SETS
 from xo_sandbox.gladly.data import SECOND
 from xo_sandbox.gladly.orgs import Org
 from xo_sandbox.gladly.reports import CHANNEL_FILTERS, ReportFilters
@@ -88,11 +88,18 @@ def _ids(filters: dict[str, object], attr: str) -> frozenset[str] | None:
     return frozenset(str(v) for v in value)
 
 
-def _filters(value: object, org: Org) -> ReportFilters:
+def _filters(value: object, org: Org, metric_set: str) -> ReportFilters:
     if value is None:
         return ReportFilters()
     if not isinstance(value, dict):
         raise RequestInvalid("filters", "invalid", "filters must be an object")
+    # "Each filter applies to select metricSets" (developer.gladly.com/rest/#tag/Reports); one that does not
+    # apply is a 400, worded as the documented example ("the phoneNumber filter cannot be applied to ...").
+    taken = FILTERS_BY_METRIC_SET.get(metric_set, frozenset())
+    for name in value:
+        if name not in taken:
+            detail = f"the {name} filter cannot be applied to the {metric_set} metricSet"
+            raise RequestInvalid(f"filters.{name}", "invalid", detail)
     channel = value.get("channel", "allChannels")
     if channel not in CHANNEL_FILTERS:
         raise RequestInvalid("filters.channel", "invalid", f"filters.channel {channel!r} is not a channel")
@@ -125,7 +132,8 @@ def parse_report_request(body: bytes, org: Org) -> ReportRequest:
         raise RequestInvalid("endAt", "invalid", "endAt must not be before startAt")
     tz_name = payload.get("timezone") or org.timezone
     tz = _zone(tz_name)
-    return ReportRequest(metric_set, start, end, str(tz_name), tz, _filters(payload.get("filters"), org))
+    filters = _filters(payload.get("filters"), org, metric_set)
+    return ReportRequest(metric_set, start, end, str(tz_name), tz, filters)
 
 
 def _instant(payload: dict[str, object], attr: str) -> datetime:

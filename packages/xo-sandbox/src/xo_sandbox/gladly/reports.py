@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from xo_sandbox.gladly.data import SECOND, Contact, Conversation
 from xo_sandbox.gladly.orgs import Agent, get_org
-from xo_sandbox.gladly.timeline import contact_events, conversations_created, work_sessions
+from xo_sandbox.gladly.timeline import contact_events, conversations_created
+from xo_sandbox.gladly.work_sessions import work_session_views
 
 CONTACT_TIMESTAMPS_COLUMNS: tuple[str, ...] = (
     "Timestamp",
@@ -279,29 +280,37 @@ def conversation_export_rows(
             yield _conversation_row(conv, org, tz, tz_name, inboxes)
 
 
-def work_session_rows(org: str, lo_ms: int, hi_ms: int, volume_scale: float = 1.0) -> Iterator[list[str]]:
-    """work-session-events rows: one per (contact_session_id, agent_id), anchored on the contact's start."""
-    for s, c in work_sessions(org, lo_ms, hi_ms, volume_scale):
+def _int_cell(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def work_session_rows(
+    org: str, lo_ms: int, hi_ms: int, as_of_ms: int, volume_scale: float = 1.0
+) -> Iterator[list[str]]:
+    """work-session-events rows as Gladly shows them at ``as_of_ms`` (see ``work_sessions``), anchored on the
+    contact's end (its creation while open) in ``[lo_ms, hi_ms)``."""
+    for v in work_session_views(org, lo_ms, hi_ms, as_of_ms, volume_scale):
+        c = v.contact
         yield [
-            s.id,
+            v.id or "",
             c.id,
             utc_iso(c.started_ms),
             c.customer_id,
             c.conversation_id,
-            s.inbox.id,
+            c.inbox.id,
             c.channel,
             "INBOUND",
-            utc_iso(s.accepted_ms),
-            utc_iso(s.routed_ms),
-            s.agent.id,
-            utc_iso(c.fulfilled_ms),
-            utc_iso(c.ended_ms),
-            s.status,
-            "true" if c.within_sla else "false",
-            str(s.handle_sec),
-            str(s.after_contact_sec),
-            str(s.unknown_sec),
-            s.accepted_inbox.id,
+            utc_iso(v.accepted_ms),
+            utc_iso(v.routed_ms),
+            v.agent.id if v.agent else "",
+            utc_iso(c.fulfilled_ms if c.fulfilled_ms is not None and c.fulfilled_ms <= as_of_ms else None),
+            utc_iso(v.ended_ms),
+            v.status,
+            ("true" if c.within_sla else "false") if v.ended_ms is not None else "",
+            _int_cell(v.handle_sec),
+            _int_cell(v.after_contact_sec),
+            _int_cell(v.unknown_sec),
+            v.accepted_inbox.id if v.accepted_inbox else "",
         ]
 
 

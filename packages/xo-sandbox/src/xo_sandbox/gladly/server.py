@@ -16,7 +16,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
 from xo_sandbox.faults import FaultPlan
@@ -24,6 +25,7 @@ from xo_sandbox.gladly.faults import Fault
 from xo_sandbox.gladly.handler import GladlyHandler
 from xo_sandbox.gladly.limits import OrgLimiter, RateLimits
 from xo_sandbox.gladly.orgs import DEFAULT_CREDENTIALS, get_org
+from xo_sandbox.gladly.work_sessions import REPORT_LATENCY_MS
 from xo_sandbox.http import SandboxServer
 
 
@@ -32,7 +34,8 @@ class GladlySandbox(SandboxServer):
 
     ``credentials`` maps org name (``warbyparker``, ``condenast``) to (API user email, token); only the orgs
     listed are served. ``volume_scale`` multiplies the synthetic volume (1.0 ≈ real volume); ``row_cap``
-    silently caps every report (off by default; the real cap is about 100,000 rows).
+    silently caps every report (off by default; the real cap is about 100,000 rows). ``clock`` (epoch seconds)
+    is "now"; reports show the activity up to ``now - latency_ms``, contacts still open then included.
     """
 
     def __init__(
@@ -45,6 +48,8 @@ class GladlySandbox(SandboxServer):
         limits: RateLimits | None = None,
         volume_scale: float = 1.0,
         row_cap: int | None = None,
+        clock: Callable[[], float] = time.time,
+        latency_ms: int = REPORT_LATENCY_MS,
     ) -> None:
         self.credentials: dict[str, tuple[str, str]] = dict(credentials or DEFAULT_CREDENTIALS)
         for org in self.credentials:
@@ -55,6 +60,9 @@ class GladlySandbox(SandboxServer):
         self.limits = limits or RateLimits()
         self.volume_scale = volume_scale
         self.row_cap = row_cap
+        self.clock = clock
+        """Epoch seconds of "now" (the wall clock; a test sets a fixed moment to pull "just after" a window)."""
+        self.latency_ms = latency_ms
         self._limiters = {org: OrgLimiter(self.limits) for org in self.credentials}
         super().__init__(partial(GladlyHandler, sandbox=self), host=host, port=port)
 
@@ -71,6 +79,10 @@ class GladlySandbox(SandboxServer):
             if email == user and hmac.compare_digest(token.encode(), secret.encode()):
                 return org
         return None
+
+    def as_of_ms(self) -> int:
+        """The moment the reports show, epoch ms: now minus Gladly's report latency."""
+        return int(self.clock() * 1_000) - self.latency_ms
 
     def limiter(self, org: str) -> OrgLimiter:
         """The rate limiter of ``org``."""

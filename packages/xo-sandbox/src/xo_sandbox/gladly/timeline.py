@@ -20,7 +20,6 @@ from xo_sandbox.gladly.data import (
     Contact,
     Conversation,
     Event,
-    WorkSession,
     conversations_for_day,
     day_start_ms,
 )
@@ -48,7 +47,7 @@ def conversations_created(org: str, lo_ms: int, hi_ms: int, volume_scale: float 
         day += timedelta(days=1)
 
 
-def _merge[T](
+def merge_in_time[T](
     org: str,
     lo_ms: int,
     hi_ms: int,
@@ -70,7 +69,7 @@ def _merge[T](
 
 def contact_events(org: str, lo_ms: int, hi_ms: int, volume_scale: float = 1.0) -> Iterator[tuple[Event, Contact]]:
     """Every contact event in the window with its contact, in time order (ties in generation order)."""
-    return _merge(
+    return merge_in_time(
         org,
         lo_ms,
         hi_ms,
@@ -81,15 +80,4 @@ def contact_events(org: str, lo_ms: int, hi_ms: int, volume_scale: float = 1.0) 
 
 def contacts_started(org: str, lo_ms: int, hi_ms: int, volume_scale: float = 1.0) -> Iterator[Contact]:
     """Contacts that started in the window, in start order."""
-    return _merge(org, lo_ms, hi_ms, volume_scale, lambda conv: ((c.started_ms, c) for c in conv.contacts))
-
-
-def work_sessions(org: str, lo_ms: int, hi_ms: int, volume_scale: float = 1.0) -> Iterator[tuple[WorkSession, Contact]]:
-    """Work sessions anchored on their contact's start (= contact_session_created_at) in the window."""
-    return _merge(
-        org,
-        lo_ms,
-        hi_ms,
-        volume_scale,
-        lambda conv: ((c.started_ms, (s, c)) for c in conv.contacts for s in c.sessions),
-    )
+    return merge_in_time(org, lo_ms, hi_ms, volume_scale, lambda conv: ((c.started_ms, c) for c in conv.contacts))

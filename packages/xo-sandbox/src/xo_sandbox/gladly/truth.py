@@ -13,8 +13,9 @@ What "handled by an agent" means here:
 - the contact is counted on the local date of its start (``anchor="started"``: the CONTACT/STARTED row's
   Timestamp, which is also ``contact_session_created_at``), or with ``anchor="fulfilled"`` on the date of the
   FULFILLED row, which one day's ContactTimestampsReport reproduces on its own.
-Handle time is every work session's ``work_session_handle_time_sec`` (offer accepted → transfer or end), per
-agent who accepted, on the local date of ``contact_session_created_at`` (the work-session-events anchor).
+Handle and after-contact time are the work sessions' ``work_session_handle_time_sec`` and
+``work_session_after_contact_time_sec`` per agent who accepted, on the local date of the contact's end (the
+work-session report's anchor, see ``work_sessions``).
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from xo_sandbox.gladly.timeline import (
     contacts_started,
     conversations_created,
     local_day_window,
-    work_sessions,
 )
+from xo_sandbox.gladly.work_sessions import work_session_views
+
+SETTLED = 2**62
+"""An ``as_of`` after everything: the final state of every contact."""
 
 ROW_COUNTED_METRIC_SETS = ("ContactTimestampsReport", "ConversationExportReport", "WorkSessionEventsReport")
 
@@ -68,16 +72,29 @@ def contacts_per_agent_per_day(
     return dict(counts)
 
 
-def handle_time_per_agent_per_day(
-    org: str, start_day: date, end_day: date, tz: str | ZoneInfo, *, volume_scale: float = 1.0
-) -> dict[tuple[str, date], int]:
-    """Sum of work_session_handle_time_sec per (agent id, local date of contact_session_created_at)."""
+def work_time_per_agent_per_day(
+    org: str,
+    start_day: date,
+    end_day: date,
+    tz: str | ZoneInfo,
+    *,
+    volume_scale: float = 1.0,
+    as_of: datetime | None = None,
+) -> dict[tuple[str, date], tuple[int, int]]:
+    """(handle seconds, after-contact seconds) per (agent id, local date of the contact's end) over the work
+    sessions of ended contacts handled by an agent, as Gladly's report shows them at ``as_of`` (default: once
+    everything has settled). Contacts still open at ``as_of`` have no handle time yet and are left out."""
     zone = _zone(tz)
     lo, hi = local_day_window(start_day, end_day, zone)
-    totals: Counter[tuple[str, date]] = Counter()
-    for s, c in work_sessions(org, lo, hi, volume_scale):
-        totals[(s.agent.id, _local_date(c.started_ms, zone))] += s.handle_sec
-    return dict(totals)
+    as_of_ms = SETTLED if as_of is None else int(as_of.timestamp() * SECOND)
+    totals: dict[tuple[str, date], tuple[int, int]] = {}
+    for v in work_session_views(org, lo, hi, as_of_ms, volume_scale):
+        if v.agent is None or v.ended_ms is None:
+            continue
+        key = (v.agent.id, _local_date(v.ended_ms, zone))
+        handle, after = totals.get(key, (0, 0))
+        totals[key] = (handle + (v.handle_sec or 0), after + (v.after_contact_sec or 0))
+    return totals
 
 
 def conversations_per_day(
@@ -109,5 +126,5 @@ def row_count(
     if metric_set == "ConversationExportReport":
         return sum(1 for _ in conversations_created(org, lo, hi, volume_scale))
     if metric_set == "WorkSessionEventsReport":
-        return sum(1 for _ in work_sessions(org, lo, hi, volume_scale))
+        return sum(1 for _ in work_session_views(org, lo, hi, SETTLED, volume_scale))
     raise ValueError(f"row_count knows {', '.join(ROW_COUNTED_METRIC_SETS)}, not {metric_set!r}")

@@ -27,8 +27,9 @@ REPORTS_PATH = "/api/v1/reports"
 WORK_SESSION_EVENTS_PATH = "/api/v1/reports/work-session-events"
 ACCEPT = "text/csv, application/json"
 CSV_CONTENT_TYPES = ("text/csv", "application/csv")
-# The time anchor of a work-session row (source-apis.md §1.3): COALESCE(created_at, ended_at).
-ANCHOR_COLUMNS = ("contact_session_created_at", "contact_session_ended_at")
+# Where Gladly places a work-session row: the contact's end once it has ended, its creation while it is open
+# (developer.gladly.com/rest/#tag/Reports, "Generate a Work Session Report", with its worked example).
+ANCHOR_COLUMNS = ("contact_session_ended_at", "contact_session_created_at")
 
 
 class RowCapReached(TerminalError):
