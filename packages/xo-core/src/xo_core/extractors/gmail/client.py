@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,9 @@ from xo_core.extractors.http import RetryPolicy
 DEFAULT_BASE_URL = "https://gmail.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/gmail.readonly"]
 MAX_PAGE_SIZE = 500
+SEARCH_MARGIN_S = 86_400
+"""How far the search reaches past each window edge: a day covers any gap between Date header and internalDate
+short of a mail stuck in transit for longer."""
 _DATA_KEY = re.compile(rb'"data"\s*:\s*"')
 _KEY_SEARCH_BYTES = 1 << 20  # the "data" key sits near the start; give up past 1 MB of anything else
 
@@ -63,10 +67,12 @@ class MessageSummary:
 def search_query(
     *, from_address: str, subject: str | None, filename_hint: str | None, start: datetime, end: datetime
 ) -> str:
-    """Gmail ``q`` for report mails of ``[start, end)``, widened by a second each side (trimmed by the caller).
+    """Gmail ``q`` for report mails of ``[start, end)``, widened by a day each side (trimmed by the caller).
 
-    Dates as epoch seconds: Gmail reads ``after:2025/01/14`` as midnight Pacific time. Whether ``after:``
-    includes its second is undocumented, hence the widening and the exact ``internalDate`` filter afterwards.
+    Dates as epoch seconds: Gmail reads ``after:2025/01/14`` as midnight Pacific time. Neither whether
+    ``after:`` includes its second nor which timestamp it compares (``internalDate`` or the sender's ``Date``
+    header, which can be minutes or hours apart) is documented, hence the day of margin and the exact
+    ``internalDate`` filter afterwards.
     """
     terms = [f"from:{_quoted(from_address)}"]
     if subject:
@@ -74,8 +80,8 @@ def search_query(
     terms.append("has:attachment")
     if filename_hint:
         terms.append(f"filename:{_quoted(filename_hint)}")
-    after = int(start.timestamp()) - 1
-    before = -int(-end.timestamp() // 1) + 1  # ceiling of the end, plus one
+    after = math.floor(start.timestamp()) - SEARCH_MARGIN_S
+    before = math.ceil(end.timestamp()) + SEARCH_MARGIN_S
     terms.extend([f"after:{after}", f"before:{before}"])
     return " ".join(terms)
 

@@ -1,9 +1,10 @@
 """The Gmail attachment extractor: the CSV attached to a report e-mail received in the window, into one object.
 
-Steps: search (``messages.list``, ``q`` from the config, the window as epoch seconds widened by a second),
-read each hit (``messages.get``), keep those whose ``internalDate`` lies in ``[window_start, window_end)``
-exactly (Gmail's own ``after:``/``before:`` edges are undocumented) and that carry an attachment whose file
-name matches ``filename_pattern`` (a case-insensitive glob), then:
+Steps: search (``messages.list``, ``q`` from the config, the window as epoch seconds widened by a day each
+side), read each hit (``messages.get``), keep those whose ``internalDate`` lies in ``[window_start,
+window_end)`` exactly (Gmail documents neither the edges of ``after:``/``before:`` nor whether they compare
+``internalDate`` or the ``Date`` header) and that carry an attachment whose file name matches
+``filename_pattern`` (a case-insensitive glob), then:
 - ``pick: latest``: the newest such message (by ``internalDate``; a corrected resend wins) is streamed straight
   into the store; two matching attachments on that one message are ambiguous → ``SourceDataError``;
 - ``pick: all``: every matching attachment, oldest first, each spooled to a local temporary file, then written
@@ -42,7 +43,7 @@ from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
 
 SOURCE_TYPE = "gmail_attachment"
-EXTRACTOR_VERSION = "gmail_attachment/1"
+EXTRACTOR_VERSION = "gmail_attachment/2"
 
 
 @dataclass(frozen=True)
