@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
 import re
 import time
@@ -24,12 +23,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
 from xo_core.errors import SourceDataError
-from xo_core.extractors.base import PooledClient
-from xo_core.extractors.google_api import GoogleHttpClient
-from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials
+from xo_core.extractors.google_api import GoogleApiClient
+from xo_core.extractors.google_auth import GoogleCredentials
 from xo_core.extractors.http import RetryPolicy
 
 DEFAULT_BASE_URL = "https://gmail.googleapis.com"
@@ -90,8 +86,11 @@ def _quoted(value: str) -> str:
     return f'"{value}"' if any(ch.isspace() for ch in value) else value
 
 
-class GmailClient(PooledClient[GoogleHttpClient]):
-    """Bearer-authenticated calls on one mailbox (``user_id``), retrying transient failures and quota refusals."""
+class GmailClient(GoogleApiClient):
+    """Calls on one mailbox (``user_id``), retrying transient failures and quota refusals."""
+
+    api_name = "Gmail"
+    request_prefix = "gmail"
 
     def __init__(
         self,
@@ -103,16 +102,7 @@ class GmailClient(PooledClient[GoogleHttpClient]):
         timeout: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._http = GoogleHttpClient(
-            base_url.rstrip("/"),
-            auth=BearerAuth(credentials.tokens),
-            headers={"Accept": "application/json"},
-            timeout=timeout,
-            policy=policy,
-            sleep=sleep,
-            secrets=credentials.secrets,
-            name="gmail",
-        )
+        super().__init__(base_url, credentials, policy=policy, timeout=timeout, sleep=sleep)
         self._prefix = f"/gmail/v1/users/{quote(user_id, safe='@')}"
 
     def message_ids(self, q: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[str]:
@@ -122,7 +112,7 @@ class GmailClient(PooledClient[GoogleHttpClient]):
             params = {"q": q, "maxResults": str(min(page_size, MAX_PAGE_SIZE))}
             if token:
                 params["pageToken"] = token
-            page = self._json(f"{self._prefix}/messages?{urlencode(params)}")
+            page = self.get_json(f"{self._prefix}/messages?{urlencode(params)}")
             for item in page.get("messages") or []:  # absent when nothing matches
                 yield str(item["id"])
             token = page.get("nextPageToken")
@@ -131,7 +121,7 @@ class GmailClient(PooledClient[GoogleHttpClient]):
 
     def message(self, message_id: str) -> MessageSummary:
         """``messages.get?format=full``, reduced to date, sender, subject and attachment parts."""
-        body = self._json(f"{self._prefix}/messages/{quote(message_id, safe='')}?format=full")
+        body = self.get_json(f"{self._prefix}/messages/{quote(message_id, safe='')}?format=full")
         payload = body.get("payload") or {}
         headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in payload.get("headers") or []}
         try:
@@ -149,18 +139,6 @@ class GmailClient(PooledClient[GoogleHttpClient]):
             f"{self._prefix}/messages/{quote(ref.message_id, safe='')}/attachments/{quote(ref.attachment_id, safe='')}"
         )
         return self._http.stream("GET", path, lambda response: consume(decoded_data_field(response.iter_bytes())))
-
-    def _json(self, path: str) -> dict[str, Any]:
-        def read(response: httpx.Response) -> dict[str, Any]:
-            try:
-                parsed = json.loads(response.read())
-            except ValueError:
-                raise SourceDataError(f"Gmail answered {path.split('?')[0]} with something that is not JSON") from None
-            if not isinstance(parsed, dict):
-                raise SourceDataError(f"Gmail answered {path.split('?')[0]} with JSON that is not an object")
-            return parsed
-
-        return self._http.stream("GET", path, read)
 
 
 def _attachments(message_id: str, part: dict[str, Any]) -> Iterator[AttachmentRef]:

@@ -38,7 +38,7 @@ from xo_core.extractors.gmail.client import (
     search_query,
 )
 from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
-from xo_core.extractors.google_auth import credentials_from_connection
+from xo_core.extractors.google_api import google_endpoint
 from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
 
@@ -83,9 +83,9 @@ class GmailAttachmentExtractor(HttpExtractor):
             raise ConfigError(
                 f"expected a GmailAttachmentExtractorConfig, got {type(config).__name__}", field="extractor"
             )
-        conn = request.require_connection()
-        credentials = credentials_from_connection(conn, SCOPES, sleep=self._sleep)
-        base_url = conn.base_url() if conn.host else DEFAULT_BASE_URL
+        base_url, credentials = google_endpoint(
+            request.require_connection(), SCOPES, DEFAULT_BASE_URL, sleep=self._sleep
+        )
         q = search_query(
             from_address=config.from_address,
             subject=config.subject,
