@@ -28,12 +28,17 @@ def _child(url: str, store_root: str) -> None:
     from xo_core.extractors.sprout.config import SproutExtractorConfig
     from xo_core.extractors.sprout.extractor import SproutExtractor
     from xo_core.storage.local import LocalObjectStore
-    from xo_sandbox.sprout import CUSTOMER_ID, DEFAULT_TOKEN
+    from xo_sandbox.sprout import CUSTOMER_ID, DEFAULT_TOKEN, PROFILES
+    from xo_sandbox.sprout.customer import SOCIAL_CARE_GROUP
 
     start = datetime(2025, 1, 13, tzinfo=ZoneInfo(TZ_NAME))
     request = ExtractRequest(
         source_name="messages",
-        config=SproutExtractorConfig(customer_id=CUSTOMER_ID),
+        config=SproutExtractorConfig(
+            customer_id=CUSTOMER_ID,
+            group_id=SOCIAL_CARE_GROUP,
+            profile_ids=[p.customer_profile_id for p in PROFILES],
+        ),
         window_start=start,
         window_end=start + timedelta(days=DAYS),
         timezone=TZ_NAME,

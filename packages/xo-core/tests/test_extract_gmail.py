@@ -28,7 +28,8 @@ from xo_core.extractors.http import RetriesExhausted, RetryPolicy
 from xo_core.manifest import manifest_key
 from xo_core.storage.local import LocalObjectStore
 from xo_sandbox.google.gmail import DEFAULT_TOKENS, REPORT_COLUMNS, GmailSandbox, truth
-from xo_sandbox.google.gmail.mailbox import day_kind
+from xo_sandbox.google.gmail.mailbox import day_kind, delivered_overnight
+from xo_sandbox.google.gmail.query import Compared
 
 TZ = ZoneInfo("America/New_York")
 TOKEN = DEFAULT_TOKENS[0]
@@ -150,6 +151,23 @@ def test_no_report_fails_naming_the_query_or_writes_an_empty_object(
     result = _extract(gmail_sandbox, tmp_path, start, end, on_missing="empty")
     assert (tmp_path / BUCKET / KEY).read_bytes() == b""
     assert result.manifest.row_count == 0 and result.manifest.header == []
+
+
+@pytest.mark.parametrize("compares", ["date_header", "internal_date"])
+def test_a_report_sent_before_midnight_and_received_after_it_lands_in_the_day_it_was_received(
+    compares: Compared, tmp_path: Path
+) -> None:
+    # Gmail does not document whether after:/before: meet the Date header or internalDate; the window is
+    # defined on internalDate, and must come out exact under either reading.
+    day = next(d for d in (date(2025, 1, 2) + timedelta(days=i) for i in range(60)) if delivered_overnight(d))
+    start, end = _day(day)
+    mail = truth.report_mails(start, end)[0]
+    assert mail.sent_ms < start.timestamp() * 1000 <= mail.internal_ms  # dated the day before, received this day
+    with GmailSandbox(search_compares=compares) as sandbox:
+        received = _extract(sandbox, tmp_path / "received", start, end)
+        before = _extract(sandbox, tmp_path / "before", *_day(day - timedelta(days=1)), on_missing="empty")
+    assert received.manifest.row_count == 15 and _rows(tmp_path / "received")[1:] == truth.rows(start, end)
+    assert before.manifest.request["attachments"] == [] and before.manifest.row_count == 0
 
 
 def test_window_edges_are_exact_on_internal_date(gmail_sandbox: GmailSandbox, tmp_path: Path) -> None:

@@ -26,12 +26,15 @@ from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.local import LocalObjectStore
 from xo_sandbox.gladly.limits import ManualClock
 from xo_sandbox.gladly.orgs import get_org
-from xo_sandbox.sprout import CUSTOMER_ID, DEFAULT_TOKEN, SproutLimits, SproutSandbox, truth
+from xo_sandbox.sprout import CUSTOMER_ID, DEFAULT_TOKEN, PROFILES, SproutLimits, SproutSandbox, truth
+from xo_sandbox.sprout.customer import SOCIAL_CARE_GROUP as GROUP_ID
 
 TZ_NAME = "America/New_York"
 TZ = ZoneInfo(TZ_NAME)
 START = datetime(2025, 1, 14, tzinfo=TZ)
-END = START + timedelta(days=1)
+DAY = timedelta(days=1)
+END = START + DAY
+SCOPE = ["group_id.eq(23598)", "customer_profile_id.eq(4920101, 4920102, 4920103)"]
 BUCKET = "ingest"
 KEY = "sprout/messages/2025-01-14.csv"
 _CONTROL = httpx.Client()
@@ -77,6 +80,8 @@ class _Run:
             policy=RetryPolicy(max_attempts=4), timeout=5.0, sleep=self.sleeps.append, requests_per_minute=10_000
         )
         config.setdefault("customer_id", CUSTOMER_ID)
+        config.setdefault("group_id", GROUP_ID)
+        config.setdefault("profile_ids", [p.customer_profile_id for p in PROFILES])
         return extractor.extract(
             ExtractRequest(
                 source_name="messages",
@@ -113,12 +118,14 @@ def test_one_day_pages_through_every_message(sprout_sandbox: SproutSandbox, spro
     stored = Manifest.from_json_bytes(sprout_run.store.get_bytes(BUCKET, manifest_key(KEY)))
     data = sprout_run.store.get_bytes(BUCKET, KEY)
     assert stored == result.manifest and stored.sha256 == hashlib.sha256(data).hexdigest()
-    assert (stored.source_type, stored.extractor_version, stored.header) == ("sprout_api", "sprout/1", header)
+    assert (stored.source_type, stored.extractor_version, stored.header) == ("sprout_api", "sprout/2", header)
     sent = _sent(sprout_sandbox)
-    assert len(sent) == -(-len(expected) // 100)  # 100 a page
+    # The range asked for is the window and a day each side (the simulator reads its end as inclusive).
+    asked = truth.message_count(START - DAY, END + DAY + timedelta(seconds=1))
+    assert len(sent) == -(-asked // 100)  # 100 a page
     first = sent[0]["body"]
     assert first == {
-        "filters": ["created_time.in(2025-01-14T00:00:00..2025-01-15T00:00:00)"],
+        "filters": [*SCOPE, "created_time.in(2025-01-13T00:00:00..2025-01-16T00:00:00)"],
         "fields": list(DEFAULT_SPROUT_FIELDS),
         "limit": 100,
         "timezone": TZ_NAME,
@@ -126,6 +133,20 @@ def test_one_day_pages_through_every_message(sprout_sandbox: SproutSandbox, spro
     }
     assert all(e["body"]["page_cursor"] for e in sent[1:]) and stored.request["body"] == first
     assert sprout_run.sleeps == []
+
+
+@pytest.mark.parametrize("applies", [False, True], ids=["created_time-in-utc", "created_time-in-timezone"])
+def test_the_window_is_exact_whichever_zone_sprout_reads_the_range_in(applies: bool, tmp_path: Path) -> None:
+    # Sprout's docs leave open whether the body's timezone applies to created_time (source: the simulator's
+    # query module); the rows of a New York day must be the day's messages under either reading.
+    run = _Run(LocalObjectStore(tmp_path))
+    with SproutSandbox(
+        timezone_applies_to_created_time=applies, limits=SproutLimits(requests_per_minute=100_000)
+    ) as sandbox:
+        result = run.extract(sandbox, fields=["guid", "created_time"])
+    expected = list(truth.messages_in(START, END))
+    assert run.rows()[1:] == [[m.guid, m.created_time] for m in expected]
+    assert result.row_count == truth.message_count(START, END) > 200
 
 
 def test_nested_fields_are_flattened_into_stable_columns(sprout_sandbox: SproutSandbox, sprout_run: _Run) -> None:
@@ -173,18 +194,23 @@ def test_window_edges_are_exact_whatever_sprout_does_with_the_end(
     assert guids[0] == first.guid and last.guid not in guids  # the start is in, the end is out
     assert guids == [m.guid for m in truth.messages_in(start, end)]
     assert result.row_count == truth.message_count(start, end)
-    # The simulator reads the range end as inclusive, so the message at the end came back and was dropped.
-    assert _sent(sprout_sandbox)[0]["body"]["filters"][0] == (
-        f"created_time.in({start.astimezone(TZ):%Y-%m-%dT%H:%M:%S}..{end.astimezone(TZ):%Y-%m-%dT%H:%M:%S})"
+    # The range reaches a day past each edge, so the messages beyond them came back and were dropped.
+    lo, hi = (start - DAY).astimezone(TZ), (end + DAY).astimezone(TZ)
+    assert _sent(sprout_sandbox)[0]["body"]["filters"][2] == (
+        f"created_time.in({lo:%Y-%m-%dT%H:%M:%S}..{hi:%Y-%m-%dT%H:%M:%S})"
     )
 
 
-def test_a_dst_ambiguous_edge_asks_for_a_wider_range_and_trims(sprout_sandbox: SproutSandbox, sprout_run: _Run) -> None:
+def test_a_dst_ambiguous_window_is_exact(sprout_sandbox: SproutSandbox, sprout_run: _Run) -> None:
     start = datetime(2025, 11, 2, 5, 30, tzinfo=UTC)  # 01:30 EDT, the first 01:30 of the night
     end = datetime(2025, 11, 2, 6, 30, tzinfo=UTC)  # 01:30 EST, the second one
-    config = SproutExtractorConfig(customer_id=CUSTOMER_ID)
+    config = SproutExtractorConfig(customer_id=CUSTOMER_ID, group_id=GROUP_ID, profile_ids=[4920101])
     body = messages_body(config, start, end, TZ)
-    assert body["filters"] == ["created_time.in(2025-11-02T00:30:00..2025-11-02T02:30:00)"]
+    assert body["filters"] == [
+        "group_id.eq(23598)",
+        "customer_profile_id.eq(4920101)",
+        "created_time.in(2025-11-01T01:30:00..2025-11-03T01:30:00)",
+    ]
     result = sprout_run.extract(sprout_sandbox, start=start, end=end)
     assert result.row_count == truth.message_count(start, end) > 0
 
@@ -196,10 +222,10 @@ def test_an_empty_window_has_the_configured_header(sprout_sandbox: SproutSandbox
     fields = ["guid", "from.name", "internal.tags.id"]
     result = sprout_run.extract(sprout_sandbox, start=gap_start, end=gap_end, fields=fields)
     assert sprout_run.rows() == [fields] and result.row_count == 0 and result.manifest.header == fields
-    # created_time is asked for (to trim by) even when not configured; END was rounded up to the second.
+    # created_time is asked for (to trim by) even when not configured.
     body = _sent(sprout_sandbox)[0]["body"]
     assert body["fields"] == [*fields, "created_time"]
-    assert body["filters"][0].endswith(f"..{gap_end.astimezone(TZ):%Y-%m-%dT%H:%M:%S})")
+    assert body["filters"][2].endswith(f"..{(gap_end + DAY).astimezone(TZ):%Y-%m-%dT%H:%M:%S})")
 
 
 def test_group_and_profiles_become_filters(sprout_sandbox: SproutSandbox, sprout_run: _Run) -> None:
@@ -277,8 +303,9 @@ def test_rate_limit_mid_window_fails_cleanly_then_pacing_avoids_it(tmp_path: Pat
         paced = SproutExtractor(sleep=sleep, clock=clock, requests_per_minute=2)
         result = _Run(LocalObjectStore(tmp_path / "b"), sleeps, paced).extract(sandbox)
     assert result.row_count == truth.message_count(START, END)
-    assert [e["status"] for e in sandbox.requests()] == [200, 200, 200]
-    assert sleeps == [60.0]
+    pages = len(sandbox.requests())
+    assert [e["status"] for e in sandbox.requests()] == [200] * pages and pages > 3
+    assert sleeps == [60.0] * ((pages - 1) // 2)  # two pages a minute
 
 
 def test_wrong_token_is_a_credential_error_without_the_token(sprout_sandbox: SproutSandbox, sprout_run: _Run) -> None:

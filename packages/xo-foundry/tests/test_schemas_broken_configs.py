@@ -48,6 +48,31 @@ def edit(*replacements: tuple[str, str]) -> str:
     return text
 
 
+# A Sprout source in place of the Gladly one (same line numbers down to `sources:`, line 14).
+SPROUT = (
+    VALID.split("sources:")[0]
+    + """\
+sources:
+  messages:
+    source_type: sprout_api
+    load_strategy: full_refresh
+    extractor:
+      customer_id: 687751
+      group_id: 23598
+      profile_ids: [4920101, 4920102]
+    snowflake:
+      target_table: SPROUT_MESSAGES
+"""
+)
+SPROUT_EXTRACTOR = "sources.messages.extractor"
+
+
+def sprout(old: str, new: str) -> str:
+    """SPROUT with ``old`` replaced once."""
+    assert SPROUT.count(old) == 1, old
+    return SPROUT.replace(old, new)
+
+
 def schedule(expr: str) -> str:
     return edit(('"50 6 * * *"', f'"{expr}"'))
 
@@ -390,6 +415,21 @@ CASES: list[tuple[str, str, list[str]]] = [
             "p.yaml:22: extra: unknown field 'extra'",
         ],
     ),
+    (
+        "sprout without group_id",
+        sprout("      group_id: 23598\n", ""),
+        [f"p.yaml:18: {SPROUT_EXTRACTOR}.group_id: field required"],
+    ),
+    (
+        "sprout without profile_ids",
+        sprout("      profile_ids: [4920101, 4920102]\n", ""),
+        [f"p.yaml:18: {SPROUT_EXTRACTOR}.profile_ids: field required"],
+    ),
+    (
+        "sprout with no profiles",
+        sprout("[4920101, 4920102]", "[]"),
+        [f"p.yaml:21: {SPROUT_EXTRACTOR}.profile_ids: needs at least 1 entry, got 0"],
+    ),
 ]
 
 
@@ -411,4 +451,6 @@ def test_the_table_is_large_enough() -> None:
 
 def test_the_unedited_text_is_valid(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(VALID)
+    assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "warbyparker_gladly_daily"
+    (tmp_path / "p.yaml").write_text(SPROUT)
     assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "warbyparker_gladly_daily"

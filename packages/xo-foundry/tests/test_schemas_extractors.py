@@ -68,11 +68,20 @@ def test_gladly_defaults_and_unknown_channel() -> None:
 
 
 def test_sprout_requests_the_useful_fields_by_default() -> None:
-    config = SproutExtractorConfig(customer_id=687751)
+    config = SproutExtractorConfig(customer_id=687751, group_id=23598, profile_ids=[4920101])
     assert config.fields[:2] == ["guid", "created_time"] and "internal.sent_by.email" in config.fields
     assert config.connection_id == "sprout_default"
     with pytest.raises(ValidationError):
-        SproutExtractorConfig.model_validate({"customer_id": 1, "fields": []})
+        SproutExtractorConfig.model_validate({"customer_id": 1, "group_id": 2, "profile_ids": [3], "fields": []})
+
+
+def test_sprout_needs_the_group_and_its_profiles() -> None:
+    with pytest.raises(ValidationError) as caught:
+        SproutExtractorConfig.model_validate({"customer_id": 1, "profile_ids": []})
+    assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [
+        (("group_id",), "missing"),
+        (("profile_ids",), "too_short"),
+    ]
 
 
 def test_bamboohr_custom_report_needs_fields() -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 from xo_sandbox.google.gmail import DEFAULT_TOKENS, GmailSandbox
-from xo_sandbox.google.gmail.mailbox import content, mails_between, mails_of_day
+from xo_sandbox.google.gmail.mailbox import content, delivered_overnight, mails_between, mails_of_day
+from xo_sandbox.google.gmail.query import Compared
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKENS[0]}"}
 DAY = date(2025, 1, 14)
@@ -28,12 +30,29 @@ def gmail_client() -> Iterator[httpx.Client]:
 def test_dates_mean_pacific_midnight_and_epoch_edges_are_exclusive(gmail_client: httpx.Client) -> None:
     mails = mails_of_day(DAY)
     first = mails[0]
-    seconds = first.internal_ms // 1000
+    seconds = first.sent_ms // 1000  # the default: after:/before: meet the Date header
     ids = lambda q: [m["id"] for m in gmail_client.get("/messages", params={"q": q}).json().get("messages", [])]  # noqa: E731
     assert first.id in ids(f"after:{seconds - 1} before:{seconds + 1}")
     assert first.id not in ids(f"after:{seconds + 1}")
     pacific = int(datetime.combine(DAY, time(), ZoneInfo("America/Los_Angeles")).timestamp())
     assert ids("after:2025/01/14 before:2025/01/15") == ids(f"after:{pacific - 1} before:{pacific + 86400}")
+
+
+@pytest.mark.parametrize("compared", ["date_header", "internal_date"])
+def test_after_and_before_meet_the_date_header_or_internal_date(compared: Compared) -> None:
+    day = next(d for d in (DAY + timedelta(days=i) for i in range(60)) if delivered_overnight(d))
+    report = next(m for m in mails_of_day(day) if m.report_day is not None)
+    midnight = int(datetime.combine(day, time(), ZoneInfo("America/New_York")).timestamp())
+    assert report.sent_ms < midnight * 1000 < report.internal_ms  # dated before midnight, received after it
+    q = f"from:reports@cx-partner.example after:{midnight - 1} before:{midnight + 86_400}"
+    with GmailSandbox(search_compares=compared) as sandbox, httpx.Client(headers=AUTH) as client:
+        listed = client.get(f"{sandbox.url}/gmail/v1/users/me/messages", params={"q": q}).json()
+        full = client.get(f"{sandbox.url}/gmail/v1/users/me/messages/{report.id}").json()
+    found = report.id in [m["id"] for m in listed.get("messages", [])]
+    assert found == (compared == "internal_date")
+    headers = {h["name"]: h["value"] for h in full["payload"]["headers"]}
+    assert parsedate_to_datetime(headers["Date"]).timestamp() == report.sent_ms // 1000
+    assert full["internalDate"] == str(report.internal_ms)
 
 
 def test_search_pages_and_report_parts_decode(gmail_client: httpx.Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,9 @@ TZ = ZoneInfo("America/New_York")
 START = datetime(2025, 1, 14, tzinfo=TZ)
 END = START + timedelta(days=1)
 MESSAGES = f"/v1/{CUSTOMER_ID}/messages"
-RANGE = "created_time.in(2025-01-14T00:00:00..2025-01-15T00:00:00)"
+# With an offset, so both readings of the timezone give the same instants (New York midnight to midnight).
+RANGE = "created_time.in(2025-01-14T05:00:00Z..2025-01-15T05:00:00Z)"
+SCOPE = ["group_id.eq(23598)", "customer_profile_id.eq(4920101, 4920102, 4920103)"]
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}", "Accept": "application/json"}
 
 
@@ -38,7 +40,7 @@ def sprout_client(_sprout_shared: SproutSandbox) -> Iterator[httpx.Client]:
 
 
 def _body(**extra: Any) -> dict[str, Any]:
-    return {"filters": [RANGE], "timezone": "America/New_York", **extra}
+    return {"filters": [*SCOPE, RANGE], "timezone": "America/New_York", **extra}
 
 
 def _all_pages(client: httpx.Client, body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[int]]:
@@ -100,7 +102,7 @@ def test_descending_sort_and_both_range_separators(sprout_client: httpx.Client) 
     dots3, _ = _all_pages(
         sprout_client,
         {
-            "filters": [RANGE.replace("..", "...")],
+            "filters": [*SCOPE, RANGE.replace("..", "...")],
             "timezone": "America/New_York",
             "limit": 100,
             "sort": ["created_time:asc"],
@@ -109,12 +111,27 @@ def test_descending_sort_and_both_range_separators(sprout_client: httpx.Client) 
     assert desc == asc[::-1] and dots3 == asc
 
 
-def test_range_end_is_inclusive_and_naive_times_use_the_timezone(sprout_client: httpx.Client) -> None:
+def test_range_end_is_inclusive(sprout_client: httpx.Client) -> None:
     day = list(truth.messages_in(START, END))
-    at = datetime.fromtimestamp(day[10].created_s, TZ).strftime("%Y-%m-%dT%H:%M:%S")
-    body = {"filters": [f"created_time.in({at}..{at})"], "timezone": "America/New_York", "fields": ["guid"]}
+    at = datetime.fromtimestamp(day[10].created_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = _body(filters=[*SCOPE, f"created_time.in({at}..{at})"], fields=["guid"])
     guids = [m["guid"] for m in sprout_client.post(MESSAGES, json=body).json()["data"]]
     assert day[10].guid in guids
+
+
+@pytest.mark.parametrize("applies", [False, True])
+def test_naive_bounds_are_utc_unless_the_timezone_applies(applies: bool) -> None:
+    # Sprout's docs leave open whether `timezone` applies to created_time: both readings can be served.
+    local_day = _body(filters=[*SCOPE, "created_time.in(2025-01-14T00:00:00..2025-01-14T23:59:59)"], limit=100)
+    with (
+        SproutSandbox(timezone_applies_to_created_time=applies) as sandbox,
+        httpx.Client(base_url=sandbox.url, headers=AUTH) as client,
+    ):
+        data, _ = _all_pages(client, {**local_day, "fields": ["guid"], "sort": ["created_time:asc"]})
+    zone = TZ if applies else UTC
+    start = datetime(2025, 1, 14, tzinfo=zone)
+    expected = truth.messages_in(start, start + timedelta(days=1))
+    assert [m["guid"] for m in data] == [m.guid for m in expected]
 
 
 def test_bad_requests_and_cursors(sprout_client: httpx.Client) -> None:
@@ -127,7 +144,9 @@ def test_bad_requests_and_cursors(sprout_client: httpx.Client) -> None:
         {"filters": ["created_time.in(2025-01-14)"]},
         _body(page_cursor="made-up"),
         {"filters": [RANGE, "group_id.eq(65245)", "customer_profile_id.eq(4920101)"]},
-        _body(fields=["inbox_permalink"]),
+        {"filters": [RANGE, "customer_profile_id.eq(4920101)"]},
+        {"filters": [RANGE, "group_id.eq(23598)"]},
+        {"filters": SCOPE},
     ]
     for body in bad:
         response = sprout_client.post(MESSAGES, json=body)
@@ -138,9 +157,11 @@ def test_bad_requests_and_cursors(sprout_client: httpx.Client) -> None:
 
 
 def test_filters_narrow_the_messages(sprout_client: httpx.Client) -> None:
-    retail, _ = _all_pages(sprout_client, _body(limit=100, filters=[RANGE, "group_id.eq(65245)"], fields=["network"]))
-    assert retail and {m["network"] for m in retail} == {"FACEBOOK"}
-    tagged, _ = _all_pages(sprout_client, _body(limit=100, filters=[RANGE, "tag_id.eq(1006)"], fields=["internal"]))
+    retail = _body(limit=100, filters=["group_id.eq(65245)", "customer_profile_id.eq(4920103)", RANGE])
+    facebook, _ = _all_pages(sprout_client, {**retail, "fields": ["network"]})
+    assert facebook and {m["network"] for m in facebook} == {"FACEBOOK"}
+    praise = _body(limit=100, filters=[*SCOPE, RANGE, "tag_id.eq(1006)"], fields=["internal"])
+    tagged, _ = _all_pages(sprout_client, praise)
     assert tagged and all({"id": 1006} in m["internal"]["tags"] for m in tagged)
 
 

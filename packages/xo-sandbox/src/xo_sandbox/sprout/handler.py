@@ -108,7 +108,7 @@ class SproutHandler(SimulatorHandler):
             return
         try:
             payload = json.loads(body)
-            query = parse_query(payload)
+            query = parse_query(payload, timezone_applies_to_created_time=self.sandbox.timezone_applies_to_created_time)
             answer = page(query, self.sandbox.volume_scale, self.sandbox.secret)
         except (ValueError, UnicodeDecodeError) as exc:
             self._error(400, str(exc) if isinstance(exc, BadRequest) else "The request body is not valid JSON")

@@ -2,7 +2,8 @@
 
     with SproutSandbox() as sprout:
         headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}", "Accept": "application/json"}
-        body = {"filters": ["created_time.in(2025-01-14T00:00:00..2025-01-15T00:00:00)"],
+        body = {"filters": ["group_id.eq(23598)", "customer_profile_id.eq(4920101, 4920102, 4920103)",
+                            "created_time.in(2025-01-14T05:00:00Z..2025-01-15T05:00:00Z)"],
                 "fields": ["guid", "created_time"], "timezone": "America/New_York", "sort": ["created_time:asc"]}
         httpx.post(f"{sprout.url}/v1/687751/messages", headers=headers, json=body)
 
@@ -32,7 +33,9 @@ class SproutSandbox(SandboxServer):
 
     ``token`` is the one valid Bearer token. ``volume_scale`` multiplies the synthetic volume (1.0 ≈ a few
     hundred messages a day). ``not_ready_first`` answers the first call of every query (its first page) with
-    202 processed-but-not-ready, as Sprout may.
+    202 processed-but-not-ready, as Sprout may. ``timezone_applies_to_created_time``: whether a
+    ``created_time`` bound without an offset is read in the body's ``timezone`` (True) or as UTC (False, the
+    default); Sprout's docs leave it open (see ``xo_sandbox.sprout.query``).
     """
 
     def __init__(
@@ -45,6 +48,7 @@ class SproutSandbox(SandboxServer):
         limits: SproutLimits | None = None,
         volume_scale: float = 1.0,
         not_ready_first: bool = False,
+        timezone_applies_to_created_time: bool = False,
     ) -> None:
         if volume_scale <= 0:
             raise ValueError("volume_scale must be positive")
@@ -54,6 +58,7 @@ class SproutSandbox(SandboxServer):
         self.limiter = MinuteLimiter(self.limits)
         self.volume_scale = volume_scale
         self.not_ready_first = not_ready_first
+        self.timezone_applies_to_created_time = timezone_applies_to_created_time
         self.secret = f"sprout-sandbox-cursor-{token}".encode()
         self._seen: set[str] = set()
         self._seen_lock = threading.Lock()

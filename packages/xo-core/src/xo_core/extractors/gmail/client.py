@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,17 +23,17 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
 from xo_core.errors import SourceDataError
-from xo_core.extractors.base import PooledClient
-from xo_core.extractors.google_api import GoogleHttpClient
-from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials
+from xo_core.extractors.google_api import GoogleApiClient
+from xo_core.extractors.google_auth import GoogleCredentials
 from xo_core.extractors.http import RetryPolicy
 
 DEFAULT_BASE_URL = "https://gmail.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/gmail.readonly"]
 MAX_PAGE_SIZE = 500
+SEARCH_MARGIN_S = 86_400
+"""How far the search reaches past each window edge: a day covers any gap between Date header and internalDate
+short of a mail stuck in transit for longer."""
 _DATA_KEY = re.compile(rb'"data"\s*:\s*"')
 _KEY_SEARCH_BYTES = 1 << 20  # the "data" key sits near the start; give up past 1 MB of anything else
 
@@ -63,10 +63,12 @@ class MessageSummary:
 def search_query(
     *, from_address: str, subject: str | None, filename_hint: str | None, start: datetime, end: datetime
 ) -> str:
-    """Gmail ``q`` for report mails of ``[start, end)``, widened by a second each side (trimmed by the caller).
+    """Gmail ``q`` for report mails of ``[start, end)``, widened by a day each side (trimmed by the caller).
 
-    Dates as epoch seconds: Gmail reads ``after:2025/01/14`` as midnight Pacific time. Whether ``after:``
-    includes its second is undocumented, hence the widening and the exact ``internalDate`` filter afterwards.
+    Dates as epoch seconds: Gmail reads ``after:2025/01/14`` as midnight Pacific time. Neither whether
+    ``after:`` includes its second nor which timestamp it compares (``internalDate`` or the sender's ``Date``
+    header, which can be minutes or hours apart) is documented, hence the day of margin and the exact
+    ``internalDate`` filter afterwards.
     """
     terms = [f"from:{_quoted(from_address)}"]
     if subject:
@@ -74,8 +76,8 @@ def search_query(
     terms.append("has:attachment")
     if filename_hint:
         terms.append(f"filename:{_quoted(filename_hint)}")
-    after = int(start.timestamp()) - 1
-    before = -int(-end.timestamp() // 1) + 1  # ceiling of the end, plus one
+    after = math.floor(start.timestamp()) - SEARCH_MARGIN_S
+    before = math.ceil(end.timestamp()) + SEARCH_MARGIN_S
     terms.extend([f"after:{after}", f"before:{before}"])
     return " ".join(terms)
 
@@ -84,8 +86,11 @@ def _quoted(value: str) -> str:
     return f'"{value}"' if any(ch.isspace() for ch in value) else value
 
 
-class GmailClient(PooledClient[GoogleHttpClient]):
-    """Bearer-authenticated calls on one mailbox (``user_id``), retrying transient failures and quota refusals."""
+class GmailClient(GoogleApiClient):
+    """Calls on one mailbox (``user_id``), retrying transient failures and quota refusals."""
+
+    api_name = "Gmail"
+    request_prefix = "gmail"
 
     def __init__(
         self,
@@ -97,16 +102,7 @@ class GmailClient(PooledClient[GoogleHttpClient]):
         timeout: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._http = GoogleHttpClient(
-            base_url.rstrip("/"),
-            auth=BearerAuth(credentials.tokens),
-            headers={"Accept": "application/json"},
-            timeout=timeout,
-            policy=policy,
-            sleep=sleep,
-            secrets=credentials.secrets,
-            name="gmail",
-        )
+        super().__init__(base_url, credentials, policy=policy, timeout=timeout, sleep=sleep)
         self._prefix = f"/gmail/v1/users/{quote(user_id, safe='@')}"
 
     def message_ids(self, q: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[str]:
@@ -116,7 +112,7 @@ class GmailClient(PooledClient[GoogleHttpClient]):
             params = {"q": q, "maxResults": str(min(page_size, MAX_PAGE_SIZE))}
             if token:
                 params["pageToken"] = token
-            page = self._json(f"{self._prefix}/messages?{urlencode(params)}")
+            page = self.get_json(f"{self._prefix}/messages?{urlencode(params)}")
             for item in page.get("messages") or []:  # absent when nothing matches
                 yield str(item["id"])
             token = page.get("nextPageToken")
@@ -125,7 +121,7 @@ class GmailClient(PooledClient[GoogleHttpClient]):
 
     def message(self, message_id: str) -> MessageSummary:
         """``messages.get?format=full``, reduced to date, sender, subject and attachment parts."""
-        body = self._json(f"{self._prefix}/messages/{quote(message_id, safe='')}?format=full")
+        body = self.get_json(f"{self._prefix}/messages/{quote(message_id, safe='')}?format=full")
         payload = body.get("payload") or {}
         headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in payload.get("headers") or []}
         try:
@@ -143,18 +139,6 @@ class GmailClient(PooledClient[GoogleHttpClient]):
             f"{self._prefix}/messages/{quote(ref.message_id, safe='')}/attachments/{quote(ref.attachment_id, safe='')}"
         )
         return self._http.stream("GET", path, lambda response: consume(decoded_data_field(response.iter_bytes())))
-
-    def _json(self, path: str) -> dict[str, Any]:
-        def read(response: httpx.Response) -> dict[str, Any]:
-            try:
-                parsed = json.loads(response.read())
-            except ValueError:
-                raise SourceDataError(f"Gmail answered {path.split('?')[0]} with something that is not JSON") from None
-            if not isinstance(parsed, dict):
-                raise SourceDataError(f"Gmail answered {path.split('?')[0]} with JSON that is not an object")
-            return parsed
-
-        return self._http.stream("GET", path, read)
 
 
 def _attachments(message_id: str, part: dict[str, Any]) -> Iterator[AttachmentRef]:

@@ -1,9 +1,10 @@
 """The Gmail attachment extractor: the CSV attached to a report e-mail received in the window, into one object.
 
-Steps: search (``messages.list``, ``q`` from the config, the window as epoch seconds widened by a second),
-read each hit (``messages.get``), keep those whose ``internalDate`` lies in ``[window_start, window_end)``
-exactly (Gmail's own ``after:``/``before:`` edges are undocumented) and that carry an attachment whose file
-name matches ``filename_pattern`` (a case-insensitive glob), then:
+Steps: search (``messages.list``, ``q`` from the config, the window as epoch seconds widened by a day each
+side), read each hit (``messages.get``), keep those whose ``internalDate`` lies in ``[window_start,
+window_end)`` exactly (Gmail documents neither the edges of ``after:``/``before:`` nor whether they compare
+``internalDate`` or the ``Date`` header) and that carry an attachment whose file name matches
+``filename_pattern`` (a case-insensitive glob), then:
 - ``pick: latest``: the newest such message (by ``internalDate``; a corrected resend wins) is streamed straight
   into the store; two matching attachments on that one message are ambiguous → ``SourceDataError``;
 - ``pick: all``: every matching attachment, oldest first, each spooled to a local temporary file, then written
@@ -37,12 +38,12 @@ from xo_core.extractors.gmail.client import (
     search_query,
 )
 from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
-from xo_core.extractors.google_auth import credentials_from_connection
+from xo_core.extractors.google_api import google_endpoint
 from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
 
 SOURCE_TYPE = "gmail_attachment"
-EXTRACTOR_VERSION = "gmail_attachment/1"
+EXTRACTOR_VERSION = "gmail_attachment/2"
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ class GmailAttachmentExtractor(HttpExtractor):
             raise ConfigError(
                 f"expected a GmailAttachmentExtractorConfig, got {type(config).__name__}", field="extractor"
             )
-        conn = request.require_connection()
-        credentials = credentials_from_connection(conn, SCOPES, sleep=self._sleep)
-        base_url = conn.base_url() if conn.host else DEFAULT_BASE_URL
+        base_url, credentials = google_endpoint(
+            request.require_connection(), SCOPES, DEFAULT_BASE_URL, sleep=self._sleep
+        )
         q = search_query(
             from_address=config.from_address,
             subject=config.subject,

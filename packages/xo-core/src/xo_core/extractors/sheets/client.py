@@ -13,20 +13,11 @@ parsed whole and its rows handed on one by one.
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
 from xo_core.errors import SourceDataError
-from xo_core.extractors.base import PooledClient
-from xo_core.extractors.google_api import GoogleHttpClient
-from xo_core.extractors.google_auth import BearerAuth, GoogleCredentials
-from xo_core.extractors.http import RetryPolicy
+from xo_core.extractors.google_api import GoogleApiClient
 
 DEFAULT_BASE_URL = "https://sheets.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets.readonly"]
@@ -46,43 +37,19 @@ def values_path(spreadsheet_id: str, a1_range: str) -> str:
     return f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values/{quote(a1_range, safe='')}?{params}"
 
 
-class SheetsClient(PooledClient[GoogleHttpClient]):
-    """Bearer-authenticated reads of spreadsheet values, retrying 429 RESOURCE_EXHAUSTED and 5xx."""
+class SheetsClient(GoogleApiClient):
+    """Reads of spreadsheet values, retrying 429 RESOURCE_EXHAUSTED and 5xx."""
 
-    def __init__(
-        self,
-        base_url: str,
-        credentials: GoogleCredentials,
-        *,
-        policy: RetryPolicy | None = None,
-        timeout: float = 120.0,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._http = GoogleHttpClient(
-            base_url.rstrip("/"),
-            auth=BearerAuth(credentials.tokens),
-            headers={"Accept": "application/json"},
-            timeout=timeout,
-            policy=policy,
-            sleep=sleep,
-            secrets=credentials.secrets,
-            name="sheets",
-        )
+    api_name = "Google Sheets"
+    request_prefix = "sheets"
 
     def values(self, spreadsheet_id: str, a1_range: str) -> ValueRange:
         """The range's rows (empty when Google sent no ``values``: the range holds nothing)."""
-        return self._http.stream("GET", values_path(spreadsheet_id, a1_range), _value_range)
-
-
-def _value_range(response: httpx.Response) -> ValueRange:
-    try:
-        body: Any = json.loads(response.read())
-    except ValueError:
-        raise SourceDataError("Google Sheets answered with something that is not JSON") from None
-    if not isinstance(body, dict) or not isinstance(body.get("values", []), list):
-        raise SourceDataError("Google Sheets answered with JSON that is not a ValueRange")
-    rows = [[_cell(cell) for cell in row] if isinstance(row, list) else [_cell(row)] for row in body.get("values", [])]
-    return ValueRange(str(body.get("range", "")), rows)
+        body = self.get_json(values_path(spreadsheet_id, a1_range))
+        if not isinstance(body.get("values", []), list):
+            raise SourceDataError("Google Sheets answered with JSON that is not a ValueRange")
+        rows = [[_cell(c) for c in row] if isinstance(row, list) else [_cell(row)] for row in body.get("values", [])]
+        return ValueRange(str(body.get("range", "")), rows)
 
 
 def _cell(value: object) -> str:

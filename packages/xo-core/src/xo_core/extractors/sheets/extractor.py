@@ -16,7 +16,7 @@ from typing import Any
 from xo_core.errors import ConfigError, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_extract_csv
-from xo_core.extractors.google_auth import credentials_from_connection
+from xo_core.extractors.google_api import google_endpoint
 from xo_core.extractors.http import HttpExtractor
 from xo_core.extractors.sheets.client import DEFAULT_BASE_URL, SCOPES, SheetsClient, values_path
 from xo_core.extractors.sheets.config import GoogleSheetsExtractorConfig
@@ -37,9 +37,9 @@ class GoogleSheetsExtractor(HttpExtractor):
         config = request.config
         if not isinstance(config, GoogleSheetsExtractorConfig):
             raise ConfigError(f"expected a GoogleSheetsExtractorConfig, got {type(config).__name__}", field="extractor")
-        conn = request.require_connection()
-        credentials = credentials_from_connection(conn, SCOPES, sleep=self._sleep)
-        base_url = conn.base_url() if conn.host else DEFAULT_BASE_URL
+        base_url, credentials = google_endpoint(
+            request.require_connection(), SCOPES, DEFAULT_BASE_URL, sleep=self._sleep
+        )
         client = SheetsClient(base_url, credentials, policy=self.policy, timeout=self.timeout, sleep=self._sleep)
         with client:
             answer = client.values(config.spreadsheet_id, config.range)

@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from xo_core.errors import CredentialError, SourceDataError
+from xo_core.extractors.base import PooledClient
 from xo_core.extractors.http import ERROR_TEXT_CHARS, RetriesExhausted, RetryingHttpClient, RetryPolicy
 
 logger = logging.getLogger("xo_core.extractors.sprout")
@@ -77,7 +78,7 @@ class _NotReady:
 _NOT_READY = _NotReady()
 
 
-class SproutClient:
+class SproutClient(PooledClient[RetryingHttpClient]):
     """Bearer-token access to one Sprout account, retrying transient failures and 202s."""
 
     def __init__(
@@ -106,16 +107,6 @@ class SproutClient:
             secrets=(token,),
             name="sprout",
         )
-
-    def __enter__(self) -> SproutClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
 
     def get(self, path: str) -> dict[str, Any]:
         """A metadata endpoint (``/v1/metadata/client``, ``/v1/{id}/metadata/customer``...) as parsed JSON."""

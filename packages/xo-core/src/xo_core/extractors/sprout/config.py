@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, PositiveInt
 
 from xo_core.extractors import ExtractorConfig
 
@@ -25,12 +25,16 @@ DEFAULT_SPROUT_FIELDS: tuple[str, ...] = (
 
 
 class SproutExtractorConfig(ExtractorConfig):
-    """Messages of one Sprout customer, optionally narrowed to a group and its profiles."""
+    """Messages of one Sprout customer's group, from the listed profiles of that group."""
 
+    # group_id and profile_ids are required: the Messages filter table (https://api.sproutsocial.com/docs/)
+    # leaves group_id.eq and customer_profile_id.eq unmarked, but the endpoint is scoped by them (likely
+    # required), so a config without them is refused at validate rather than at the first run.
     customer_id: int = Field(gt=0, description="Sprout customer id (GET /v1/metadata/client)")
-    group_id: int | None = Field(default=None, gt=0, description="filter group_id.eq(...); at most one")
-    profile_ids: list[int] = Field(
-        default=[], description="filter customer_profile_id.eq(...); the profiles must belong to the group"
+    group_id: int = Field(gt=0, description="filter group_id.eq(...) (GET /v1/{customer_id}/metadata/customer/groups)")
+    profile_ids: list[PositiveInt] = Field(
+        min_length=1,
+        description="filter customer_profile_id.eq(...); profiles of the group (GET .../metadata/customer)",
     )
     fields: list[str] = Field(
         default=list(DEFAULT_SPROUT_FIELDS),

@@ -1,17 +1,18 @@
 """The Sprout extractor: one window of one customer's messages into one CSV object + manifest.
 
-The request: ``POST /v1/{customer_id}/messages`` with ``filters`` (``customer_profile_id.eq(...)`` when
-profile_ids are configured, ``group_id.eq(...)`` when set, ``created_time.in(START..END)``), the configured
-``fields``, ``limit`` 100, the pipeline's ``timezone`` and ``sort ["created_time:asc"]``, paged with
-``page_cursor`` until a page comes without ``paging``.
+The request: ``POST /v1/{customer_id}/messages`` with ``filters`` (``group_id.eq(...)``,
+``customer_profile_id.eq(...)``, ``created_time.in(START..END)``), the configured ``fields``, ``limit`` 100, the
+pipeline's ``timezone`` and ``sort ["created_time:asc"]``, paged with ``page_cursor`` until a page comes without
+``paging``.
 
-The window's edges: START and END are the window's edges as local wall-clock times in the pipeline's time zone
-(seconds, no offset, as Sprout's examples write them). Sprout does not say whether END is inclusive [U], so
-the range asked for is a superset under either reading (END is rounded up to the second, and a wall-clock
-time that DST makes ambiguous or skipped is moved out by an hour), and every row is kept only if its
-``created_time`` is in ``[window_start, window_end)``: a message exactly at the start is in, one exactly at
-the end is out, whatever Sprout does. ``created_time`` is therefore always requested, written only if
-configured.
+The window's edges: START and END are the window's edges widened by a day each side, written as local
+wall-clock times in the pipeline's time zone (seconds, no offset, as Sprout's examples write them). Sprout does
+not say whether its ``timezone`` applies to the ``created_time`` filter, nor whether END is inclusive [U]: read
+as UTC, or shifted by a DST change, or with END exclusive, a bound moves by at most the zone's UTC offset
+(under 24 hours), so the widened range holds the window under every reading. Every row is then kept only if its
+returned ``created_time`` is in ``[window_start, window_end)``: a message exactly at the start is in, one
+exactly at the end is out, whatever Sprout does. ``created_time`` is therefore always requested, written only
+if configured. The price is about two days more of pages per run.
 
 Flattening (one CSV column per configured field, in the configured order, named by the field path itself;
 the header never depends on what the data contains, so an empty window has the same header):
@@ -29,13 +30,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from xo_core.errors import ConfigError, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
-from xo_core.extractors.csv_sink import write_csv_object
+from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.extractors.sprout.client import (
     DEFAULT_BASE_URL,
@@ -46,10 +47,12 @@ from xo_core.extractors.sprout.client import (
 from xo_core.extractors.sprout.config import SproutExtractorConfig
 
 SOURCE_TYPE = "sprout_api"
-EXTRACTOR_VERSION = "sprout/1"
+EXTRACTOR_VERSION = "sprout/2"
 PAGE_LIMIT = 100
 LIST_SEPARATOR = "|"
 _WALL_CLOCK = "%Y-%m-%dT%H:%M:%S"
+RANGE_MARGIN = timedelta(days=1)
+"""How far the requested range reaches past each window edge: more than any UTC offset (at most 14 hours)."""
 
 
 class SproutExtractor(HttpExtractor):
@@ -89,20 +92,16 @@ class SproutExtractor(HttpExtractor):
         )
         with client:
             rows = _rows(client, config, body, request.window_start, request.window_end)
-            manifest = write_csv_object(
-                request.store,
-                request.bucket,
-                request.key,
+            manifest = write_extract_csv(
+                request,
                 list(config.fields),
                 rows,
                 source_type=SOURCE_TYPE,
-                source_name=request.source_name,
-                window_start=request.window_start,
-                window_end=request.window_end,
-                request={
+                asked={
                     "path": messages_path(config.customer_id),
                     "base_url": base_url,
                     "body": body,
+                    "requested_range": "the window widened by a day each side",
                     "rows_trimmed_to": "created_time in [window_start, window_end)",
                     "connection_id": config.connection_id,
                     "timezone": request.timezone,
@@ -115,44 +114,20 @@ class SproutExtractor(HttpExtractor):
 
 def messages_body(config: SproutExtractorConfig, start: datetime, end: datetime, tz: ZoneInfo) -> dict[str, Any]:
     """The JSON body of the first page (paging adds ``page_cursor``); see the module docstring for the range."""
-    filters: list[str] = []
-    if config.group_id is not None:
-        filters.append(f"group_id.eq({config.group_id})")
-    if config.profile_ids:
-        filters.append(f"customer_profile_id.eq({', '.join(str(p) for p in config.profile_ids)})")
-    lo, hi = _wall_clock(start, tz, later=False), _wall_clock(end, tz, later=True)
-    filters.append(f"created_time.in({lo}..{hi})")
-    fields = list(dict.fromkeys([*config.fields, "created_time"]))
+    profiles = ", ".join(str(p) for p in config.profile_ids)
+    lo = (start - RANGE_MARGIN).astimezone(tz).strftime(_WALL_CLOCK)
+    hi = (end + RANGE_MARGIN).astimezone(tz).strftime(_WALL_CLOCK)
     return {
-        "filters": filters,
-        "fields": fields,
+        "filters": [
+            f"group_id.eq({config.group_id})",
+            f"customer_profile_id.eq({profiles})",
+            f"created_time.in({lo}..{hi})",
+        ],
+        "fields": list(dict.fromkeys([*config.fields, "created_time"])),
         "limit": PAGE_LIMIT,
         "timezone": tz.key,
         "sort": ["created_time:asc"],
     }
-
-
-def _readings(naive: datetime, tz: tzinfo) -> list[datetime]:
-    """Every instant a wall-clock time may mean in ``tz`` (two in a DST overlap or gap, else one)."""
-    return [naive.replace(tzinfo=tz, fold=fold).astimezone(UTC) for fold in (0, 1)]
-
-
-def _wall_clock(moment: datetime, tz: ZoneInfo, *, later: bool) -> str:
-    """``moment`` as a local wall-clock time that is at or before it (``later``: at or after it) under every
-    reading Sprout might give it."""
-    naive = moment.astimezone(tz).replace(tzinfo=None)
-    if later and naive.microsecond:
-        naive = naive.replace(microsecond=0) + timedelta(seconds=1)
-    naive = naive.replace(microsecond=0)
-    step = timedelta(hours=1 if later else -1)
-
-    def safe(candidate: datetime) -> bool:
-        readings = _readings(candidate, tz)
-        return min(readings) >= moment if later else max(readings) <= moment
-
-    while not safe(naive):
-        naive += step
-    return naive.strftime(_WALL_CLOCK)
 
 
 def _rows(

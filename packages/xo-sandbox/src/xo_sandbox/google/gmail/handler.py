@@ -86,7 +86,7 @@ class GmailHandler(GoogleHandler):
                 self.send_json(400, google_error(400, "Invalid pageToken", reason="invalidArgument"))
                 return
             offset = found
-        hits = [m for m in self.sandbox.newest_first() if matches(query, m)]
+        hits = [m for m in self.sandbox.newest_first() if matches(query, m, compared=self.sandbox.search_compares)]
         page = hits[offset : offset + max(1, size)]
         body: dict[str, object] = {"resultSizeEstimate": len(hits)}
         if page:  # Gmail leaves "messages" out when nothing matches [U]
@@ -96,7 +96,7 @@ class GmailHandler(GoogleHandler):
         self.send_json(200, body)
 
     def _message(self, mail: Mail, fmt: str) -> dict[str, object]:
-        sent = datetime.fromtimestamp(mail.internal_ms / 1000, UTC)
+        sent = datetime.fromtimestamp(mail.sent_ms / 1000, UTC)
         body: dict[str, object] = {
             "id": mail.id,
             "threadId": mail.id,

@@ -6,6 +6,12 @@ simulator (same names and e-mails), or one per agent and hour with ``hourly=True
 UTF-8 BOM and has CRLF line ends (an Excel export). About one day in twenty has no report; about one in
 twenty also has a corrected resend two to three hours later (different numbers; the latest one is right).
 Noise: the same partner's "Daily Chat Report" (``chat_report_*.csv``), a vendor invoice CSV, a newsletter PDF.
+
+Two timestamps per mail: ``internal_ms`` (Gmail's ``internalDate``, when Gmail received it) and ``sent_ms`` (the
+sender's ``Date`` header), a second to three minutes earlier. About one report day in ten the first report is
+sent just before midnight and delivered just after it (``delivered_overnight``): its ``Date`` header lies on
+the covered day, its ``internalDate`` on the next one, so a search comparing the one and a trim on the other
+disagree about which day it belongs to.
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ class Attachment:
 class Mail:
     id: str
     internal_ms: int
+    """Gmail's ``internalDate``: when Gmail received the mail (epoch ms)."""
+    sent_ms: int
+    """The sender's ``Date`` header (epoch ms)."""
     sender: str
     subject: str
     snippet: str
@@ -62,17 +71,40 @@ def _at(day: date, rng: random.Random, hour_lo: int, hour_hi: int) -> int:
     return int(moment.timestamp() * 1000) + rng.randrange(1000)
 
 
+def delivered_overnight(day: date) -> bool:
+    """Whether the first report received on ``day`` was sent before midnight and delivered after it."""
+    return day_kind(day) != "none" and stable_seed("gmail", "overnight", day) % 10 == 0
+
+
+def _transit_ms(mail_id: str) -> int:
+    """How long before Gmail received a mail its sender dated it (own seed: the day's draws stay as they were)."""
+    return random.Random(stable_seed("gmail", "transit", mail_id)).randrange(1000, 180_000)
+
+
 def day_kind(day: date) -> str:
     """``none`` (no report that morning), ``resend`` (a corrected second one) or ``normal``."""
     roll = stable_seed("gmail", "kind", day) % 20
     return "none" if roll == 0 else "resend" if roll == 1 else "normal"
 
 
-def _mail(tag: str, day: date, when: int, sender: str, subject: str, snippet: str, file: tuple[str, str, str]) -> Mail:
-    """One mail with one attachment ``(filename, mime type, content seed)``."""
+def _mail(
+    tag: str,
+    day: date,
+    when: int,
+    sender: str,
+    subject: str,
+    snippet: str,
+    file: tuple[str, str, str],
+    *,
+    sent: int | None = None,
+    report_day: date | None = None,
+) -> Mail:
+    """One mail received at ``when`` with one attachment ``(filename, mime type, content seed)``."""
     mid = _hex_id(tag, day)
     filename, mime, seed = file
-    return Mail(mid, when, sender, subject, snippet, (Attachment(filename, mime, _attachment_id(mid, filename), seed),))
+    attachment = Attachment(filename, mime, _attachment_id(mid, filename), seed)
+    dated = when - _transit_ms(mid) if sent is None else sent
+    return Mail(mid, when, dated, sender, subject, snippet, (attachment,), report_day)
 
 
 def mails_of_day(day: date) -> list[Mail]:
@@ -86,11 +118,15 @@ def mails_of_day(day: date) -> list[Mail]:
         versions = [(sent, REPORT_SUBJECT)]
         if kind == "resend":
             versions.append((sent + rng.randrange(7200, 10800) * 1000, f"{REPORT_SUBJECT} (corrected)"))
+        overnight = _overnight(day) if delivered_overnight(day) else None
         for version, (when, subject) in enumerate(versions):
             file = (f"email_report_{covered:%Y%m%d}.csv", "text/csv", f"report|{covered}|{version}")
             snippet = f"Please find attached the email report for {covered:%m/%d/%Y}."
-            mail = _mail(f"report{version}", day, when, PARTNER, subject, snippet, file)
-            mails.append(Mail(mail.id, when, PARTNER, subject, snippet, mail.attachments, covered))
+            received, dated = overnight if overnight and version == 0 else (when, None)
+            mail = _mail(
+                f"report{version}", day, received, PARTNER, subject, snippet, file, sent=dated, report_day=covered
+            )
+            mails.append(mail)
     chat = (f"chat_report_{covered:%Y%m%d}.csv", "text/csv", f"chat|{covered}")
     mails.append(_mail("chat", day, _at(day, rng, 6, 8), PARTNER, "Daily Chat Report", "Chat report attached.", chat))
     if day.day == 1:
@@ -102,6 +138,13 @@ def mails_of_day(day: date) -> list[Mail]:
         news = "Conde Nast News <news@condenast.example>"
         mails.append(_mail("digest", day, _at(day, rng, 12, 14), news, "Weekly digest", "This week.", digest))
     return sorted(mails, key=lambda m: m.internal_ms)
+
+
+def _overnight(day: date) -> tuple[int, int]:
+    """(received, sent) of a report dated one to ten minutes before ``day``'s midnight, received up to 15 after."""
+    rng = random.Random(stable_seed("gmail", "overnight-times", day))
+    midnight = int(datetime.combine(day, time(), TZ).timestamp() * 1000)
+    return midnight + rng.randrange(30_000, 900_000), midnight - rng.randrange(60_000, 600_000)
 
 
 def report_rows(seed: str, *, hourly: bool = False) -> list[list[str]]:

@@ -4,6 +4,12 @@
 ``after:``/``before:`` (epoch seconds, or a date ``2025/01/14`` meaning midnight Pacific time, as Gmail reads
 it), quoted values, and bare words (matched in the subject and snippet). Edges: ``after:N`` keeps messages
 strictly after the instant N, ``before:N`` those strictly before it [U: Gmail does not document either edge].
+
+Which timestamp ``after:``/``before:`` compare is not documented either
+(https://developers.google.com/gmail/api/guides/filtering describes the dates and epoch seconds, not whether
+they meet ``internalDate`` or the ``Date`` header). ``Compared`` picks one; the simulator's default is the
+``Date`` header, the reading that catches a client which searches the exact window and trims on
+``internalDate``.
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from xo_sandbox.google.gmail.mailbox import Mail
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
+type Compared = Literal["date_header", "internal_date"]
+"""What ``after:``/``before:`` are compared with: the sender's ``Date`` header, or Gmail's ``internalDate``."""
 _TOKEN = re.compile(r'(?:(\w+):)?(?:"([^"]*)"|(\S+))')
 
 
@@ -74,11 +83,12 @@ def _filename_matches(wanted: str, name: str) -> bool:
     return name.lower() == wanted if "." in wanted else name.lower().endswith(f".{wanted}")
 
 
-def matches(query: Query, mail: Mail) -> bool:
-    """Whether ``mail`` satisfies every term of ``query``."""
-    if query.after_ms is not None and mail.internal_ms <= query.after_ms:
+def matches(query: Query, mail: Mail, *, compared: Compared = "date_header") -> bool:
+    """Whether ``mail`` satisfies every term of ``query``, dates compared with ``compared``."""
+    moment = mail.sent_ms if compared == "date_header" else mail.internal_ms
+    if query.after_ms is not None and moment <= query.after_ms:
         return False
-    if query.before_ms is not None and mail.internal_ms >= query.before_ms:
+    if query.before_ms is not None and moment >= query.before_ms:
         return False
     if query.has_attachment and not mail.attachments:
         return False

@@ -20,6 +20,7 @@ from xo_sandbox.google.base import GoogleSandbox
 from xo_sandbox.google.faults import GoogleFault
 from xo_sandbox.google.gmail.handler import GmailHandler
 from xo_sandbox.google.gmail.mailbox import Mail, mails_between
+from xo_sandbox.google.gmail.query import Compared
 
 DEFAULT_TOKENS: tuple[str, ...] = ("gmail-sandbox-token",)
 """Sandbox-only bearer tokens, safe to print."""
@@ -34,6 +35,8 @@ class GmailSandbox(GoogleSandbox):
     service accounts allowed to use ``POST /token``. The mailbox holds the mails received from ``first_day``
     to ``last_day`` (New York days). ``hourly`` makes each report one row per agent and hour (24x the rows).
     ``units_per_minute``: per-user quota (each call costs 5 units; Gmail's real one is 15,000), None = off.
+    ``search_compares``: what ``after:``/``before:`` meet, the ``Date`` header (default) or ``internalDate``;
+    Gmail does not document it (see ``xo_sandbox.google.gmail.query``).
     """
 
     def __init__(
@@ -49,10 +52,12 @@ class GmailSandbox(GoogleSandbox):
         hourly: bool = False,
         units_per_minute: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        search_compares: Compared = "date_header",
     ) -> None:
         if last_day < first_day:
             raise ValueError("last_day is before first_day")
         self.hourly = hourly
+        self.search_compares: Compared = search_compares
         mails = mails_between(first_day, last_day)
         self._newest_first = sorted(mails, key=lambda m: m.internal_ms, reverse=True)
         self._by_id = {m.id: m for m in mails}
