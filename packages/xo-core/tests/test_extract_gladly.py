@@ -30,7 +30,7 @@ from xo_core.extractors.gladly.extractor import GladlyExtractor
 from xo_core.extractors.http import RetriesExhausted, RetryPolicy
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.local import LocalObjectStore
-from xo_sandbox.gladly import DEFAULT_CREDENTIALS, GladlySandbox, RateLimits, truth
+from xo_sandbox.gladly import DEFAULT_CREDENTIALS, GladlySandbox, ManualClock, RateLimits, truth
 from xo_sandbox.gladly.reports import (
     CONTACT_TIMESTAMPS_COLUMNS,
     CONVERSATION_EXPORT_COLUMNS,
@@ -296,6 +296,27 @@ def test_row_cap_on_a_multi_day_window_splits_by_day(gladly_sandbox: GladlySandb
         ("2025-01-16", "2025-01-16"),
     ]
     assert result.manifest.request["split_by_day"] is True
+
+
+def test_the_day_by_day_fallback_stays_inside_gladlys_real_rate_limit(tmp_path: Path) -> None:
+    # Gladly's own limits (10 report POSTs a minute, 2 at once per organization) on a clock that moves only when
+    # the connector sleeps: a 14-day window whose whole pull hits the row cap makes 15 requests.
+    clock = ManualClock()
+    days = 14
+    with GladlySandbox(limits=RateLimits(clock=clock), volume_scale=SCALE, row_cap=None) as sandbox:
+        cap = max(_truth("condenast", CT, DAY + timedelta(days=n), DAY + timedelta(days=n)) for n in range(days)) + 1
+        _fault(sandbox, kind="row_cap", rows=cap, times=1)
+        run = _Run(LocalObjectStore(tmp_path), [], GladlyExtractor(sleep=clock.advance, clock=clock))
+        result = run.extract(sandbox, org="condenast", end=_midnight(DAY + timedelta(days=days)), row_cap=cap)
+        statuses = [e["status"] for e in _report_requests(sandbox)]
+    assert result.row_count == _truth("condenast", CT, DAY, DAY + timedelta(days=days - 1))
+    assert statuses == [200] * (days + 1)  # paced: not one 429
+    assert clock.now - 1_000.0 >= days * 12  # one request every 12 s: its share of the minute with 2 slots
+
+
+def test_a_429_is_retried_for_longer_than_gladlys_minute() -> None:
+    # Gladly sends no Retry-After: the backoff alone must outlast the rolling minute of the report limit.
+    assert GladlyExtractor().policy.least_total_wait() > 60
 
 
 def test_row_cap_on_one_day_fails_loudly(gladly_sandbox: GladlySandbox, gladly_run: _Run) -> None:

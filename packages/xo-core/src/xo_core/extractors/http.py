@@ -48,12 +48,20 @@ class RetryPolicy:
     max_attempts: int = 6
     base_delay: float = 1.0
     max_delay: float = 60.0
-    jitter: Literal["full", "none"] = "full"
+    jitter: Literal["full", "equal", "none"] = "full"
+    """full: anywhere up to the ceiling; equal: from half the ceiling up (a floor on the total wait); none."""
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
-        """The delay after failed attempt ``attempt`` (1-based): capped exponential, fully jittered."""
+        """The delay after failed attempt ``attempt`` (1-based): capped exponential, jittered."""
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return rng.uniform(0.0, ceiling) if self.jitter == "full" else ceiling
+        if self.jitter == "full":
+            return rng.uniform(0.0, ceiling)
+        return rng.uniform(ceiling / 2, ceiling) if self.jitter == "equal" else ceiling
+
+    def least_total_wait(self) -> float:
+        """The shortest time all retries can take: how long a limit this policy is sure to outlast."""
+        floor = {"full": 0.0, "equal": 0.5, "none": 1.0}[self.jitter]
+        return sum(floor * min(self.max_delay, self.base_delay * 2**a) for a in range(self.max_attempts - 1))
 
 
 class HttpExtractor:
@@ -61,6 +69,8 @@ class HttpExtractor:
 
     default_timeout: float = 300.0
     """Seconds a request may take, unless the constructor says otherwise."""
+    default_policy: RetryPolicy = RetryPolicy()
+    """How the connector retries, unless the constructor says otherwise."""
 
     def __init__(
         self,
@@ -68,10 +78,13 @@ class HttpExtractor:
         policy: RetryPolicy | None = None,
         timeout: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or self.default_policy
         self.timeout = self.default_timeout if timeout is None else timeout
         self._sleep = sleep
+        self._clock = clock
+        """What ``sleep`` is measured against (seconds), for connectors that pace their requests."""
 
 
 class RetriesExhausted(TransientError):

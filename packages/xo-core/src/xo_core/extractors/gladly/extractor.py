@@ -39,8 +39,8 @@ from xo_core.extractors.gladly.client import (
     report_body,
     work_session_events_body,
 )
-from xo_core.extractors.gladly.config import GladlyExtractorConfig
-from xo_core.extractors.http import HttpExtractor
+from xo_core.extractors.gladly.config import REPORTS_PER_MINUTE, GladlyExtractorConfig
+from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
 
 SOURCE_TYPE = "gladly_api"
@@ -68,6 +68,9 @@ class GladlyExtractor(HttpExtractor):
     """Extracts Gladly reports and work-session events; registered as source_type ``gladly_api``."""
 
     source_type = SOURCE_TYPE
+    # 429s are retried with delays that add up to more than Gladly's one-minute window (least_total_wait: 91 s),
+    # so a retry never gives up while the limit still holds.
+    default_policy = RetryPolicy(max_attempts=8, base_delay=2.0, jitter="equal")
 
     def extract(self, request: ExtractRequest) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""
@@ -84,6 +87,9 @@ class GladlyExtractor(HttpExtractor):
             policy=self.policy,
             timeout=self.timeout,
             sleep=self._sleep,
+            clock=self._clock,
+            # The tasks of one connection share its pool's slots: each paces itself to its share of the minute.
+            report_interval=60.0 / REPORTS_PER_MINUTE * config.pool_slots,
         )
         with client:
             try:
