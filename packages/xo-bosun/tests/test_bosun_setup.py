@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from xo_bosun.cli import app
@@ -33,12 +36,13 @@ def test_setup_reports_each_step_and_a_summary(bosun_git_checkout: Path) -> None
     code, out = setup(bosun_git_checkout)
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[0].startswith("[1/5] Python 3.12 ... ok: Python 3.12")
-    assert lines[1].startswith("[2/5] uv ... ok: uv ")
-    assert lines[2] == "[3/5] locked environment (uv sync) ... skipped: --no-sync"
-    assert lines[3].startswith("[4/5] git pre-commit hook ... ok: installed")
-    assert lines[4].startswith("[5/5] .env ... ok: wrote")
-    assert lines[5] == f"setup of {bosun_git_checkout.resolve()}: 4 ok, 1 skipped"
+    assert lines[0].startswith("[1/6] Python 3.12 ... ok: Python 3.12")
+    assert lines[1].startswith("[2/6] uv ... ok: uv ")
+    assert lines[2] == "[3/6] locked environment (uv sync) ... skipped: --no-sync"
+    assert lines[3].startswith("[4/6] git pre-commit hook ... ok: installed")
+    assert lines[4].startswith("[5/6] .env ... ok: wrote")
+    assert lines[5].startswith("[6/6] Airflow pools ... skipped: no local Airflow in ")
+    assert lines[6] == f"setup of {bosun_git_checkout.resolve()}: 4 ok, 2 skipped"
 
 
 def test_env_has_a_line_for_every_connection_the_pipelines_use(bosun_git_checkout: Path) -> None:
@@ -73,8 +77,8 @@ def test_running_setup_again_changes_nothing(bosun_git_checkout: Path) -> None:
     env_before = (bosun_git_checkout / ".env").read_text()
     code, out = setup(bosun_git_checkout)
     assert code == 0
-    assert "[4/5] git pre-commit hook ... ok: up to date" in out
-    assert "[5/5] .env ... ok: kept the existing .env" in out
+    assert "[4/6] git pre-commit hook ... ok: up to date" in out
+    assert "[5/6] .env ... ok: kept the existing .env" in out
     assert (bosun_git_checkout / ".env").read_text() == env_before
 
 
@@ -83,8 +87,8 @@ def test_an_existing_env_is_never_overwritten_and_its_gaps_are_named(bosun_git_c
     code, out = setup(bosun_git_checkout)
     assert code == 0
     assert (bosun_git_checkout / ".env").read_text() == "XO_ENV=dev\nAIRFLOW_CONN_SPROUT_DEFAULT=secret-uri\n"
-    step = next(line for line in out.splitlines() if line.startswith("[5/5]"))
-    assert step.startswith("[5/5] .env ... warning: kept the existing .env; it lacks AIRFLOW_CONN_BAMBOOHR_DEFAULT")
+    step = next(line for line in out.splitlines() if line.startswith("[5/6]"))
+    assert step.startswith("[5/6] .env ... warning: kept the existing .env; it lacks AIRFLOW_CONN_BAMBOOHR_DEFAULT")
     assert "AIRFLOW_CONN_SPROUT_DEFAULT" not in step
     assert "secret-uri" not in out
 
@@ -115,7 +119,7 @@ def test_a_foreign_hook_is_kept_unless_forced_then_backed_up(bosun_git_checkout:
     hook.write_text("#!/bin/sh\necho mine\n")
     code, out = setup(bosun_git_checkout)
     assert code == 0
-    assert "[4/5] git pre-commit hook ... warning:" in out and "--force" in out
+    assert "[4/6] git pre-commit hook ... warning:" in out and "--force" in out
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
     code, out = setup(bosun_git_checkout, "--force")
     assert code == 0 and "ok: replaced" in out
@@ -126,4 +130,24 @@ def test_a_foreign_hook_is_kept_unless_forced_then_backed_up(bosun_git_checkout:
 def test_outside_git_the_hook_step_is_skipped(bosun_checkout: Path) -> None:
     code, out = setup(bosun_checkout)
     assert code == 0
-    assert "[4/5] git pre-commit hook ... skipped: not a git checkout" in out
+    assert "[4/6] git pre-commit hook ... skipped: not a git checkout" in out
+
+
+@pytest.mark.slow
+def test_the_pools_of_the_generated_dags_are_imported_into_the_local_airflow(
+    bosun_git_checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "xo-home"
+    airflow = Path(sys.executable).parent / "airflow"
+    env = {**os.environ, "AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True)
+    monkeypatch.setenv("XO_HOME", str(home))
+    (bosun_git_checkout / ".venv" / "bin").mkdir(parents=True)
+    (bosun_git_checkout / ".venv" / "bin" / "airflow").symlink_to(airflow)
+    code, out = setup(bosun_git_checkout)
+    assert code == 0 and "[6/6] Airflow pools ... ok: imported" in out, out
+    listed = subprocess.run(
+        [str(airflow), "pools", "list", "--output", "json"], env=env, check=True, capture_output=True, text=True
+    )
+    pools = {p["pool"]: int(p["slots"]) for p in json.loads(listed.stdout)}
+    assert pools["gladly_warbyparker"] == 2 and pools["gladly_condenast"] == 2

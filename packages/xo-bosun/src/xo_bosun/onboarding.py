@@ -1,4 +1,4 @@
-"""The steps of `xo setup`, each idempotent: Python, uv, the locked environment, the git hook, ``.env``."""
+"""The steps of `xo setup`, each idempotent: Python, uv, the locked environment, the git hook, ``.env``, pools."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Literal
 from xo_bosun.envfile import ENV_FILE, EXAMPLE_FILE, conn_var, connections_needed, defined_names, render_env
 from xo_bosun.githook import install_hook
 from xo_bosun.pipelines import read_pipelines
-from xo_bosun.repo import CONFIGS
+from xo_bosun.repo import CONFIGS, POOLS_FILE
 
 Status = Literal["ok", "skipped", "warning", "failed"]
 REQUIRED_PYTHON = (3, 12)
@@ -116,10 +116,29 @@ def env_file(options: SetupOptions) -> StepResult:
     return StepResult("ok", f"wrote {target} ({count} connection(s) to fill in)")
 
 
+def airflow_pools(options: SetupOptions) -> StepResult:
+    """The pools of ``pools.json`` (``xo-foundry generate``) in the local Airflow under ``XO_HOME``, once it exists:
+    a scheduler never runs a task whose pool is missing (``dag.test()`` runs ignore pools)."""
+    pools = options.root / POOLS_FILE
+    home = Path(os.environ.get("XO_HOME") or options.root / ".xo") / "airflow"
+    if not pools.is_file():
+        return StepResult("skipped", f"no {POOLS_FILE} (run `make generate`)")
+    if not (home / "airflow.db").is_file():
+        return StepResult("skipped", f"no local Airflow in {home} yet (the first `xo-foundry run` makes it)")
+    airflow = options.root / ".venv" / "bin" / "airflow"
+    command = [str(airflow) if airflow.is_file() else "airflow", "pools", "import", str(pools)]
+    env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return StepResult("failed", f"`airflow pools import` failed:\n{done.stderr.strip()[-800:]}")
+    return StepResult("ok", f"imported {POOLS_FILE} into {home}")
+
+
 STEPS: tuple[tuple[str, Callable[[SetupOptions], StepResult]], ...] = (
     ("Python 3.12", check_python),
     ("uv", ensure_uv),
     ("locked environment (uv sync)", sync_environment),
     ("git pre-commit hook", git_hook),
     (".env", env_file),
+    ("Airflow pools", airflow_pools),
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 REPO_ENV = "XO_REPO_ROOT"
 PIPELINES_APP = Path("apps/airflow/xo-pipelines")
 CONFIGS = PIPELINES_APP / "configs"
+POOLS_FILE = PIPELINES_APP / "pools.json"
 
 
 class RepoNotFoundError(Exception):

@@ -36,6 +36,7 @@ DEMO_PIPELINES = (
     "condenast/email_report",
     "warbyparker/gladly_daily",
     "condenast/gladly_daily",
+    "warbyparker/gladly_intraday",
 )
 
 Echo = Callable[[str], None]
