@@ -69,11 +69,9 @@ class GladlyExtractor(HttpExtractor):
 
     source_type = SOURCE_TYPE
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[GladlyExtractorConfig]) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""
         config = request.config
-        if not isinstance(config, GladlyExtractorConfig):
-            raise ConfigError(f"expected a GladlyExtractorConfig, got {type(config).__name__}", field="extractor")
         tz = _zone(request.timezone)
         whole = _whole_part(config, request, tz)
         conn = request.require_connection()

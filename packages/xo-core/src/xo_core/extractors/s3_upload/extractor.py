@@ -53,11 +53,9 @@ class S3UploadExtractor:
         # None: the environment's landing bucket, looked up only when a config names no bucket.
         self.landing_bucket = landing_bucket
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[S3UploadExtractorConfig]) -> ExtractResult:
         """Copy (or rewrite) the window's uploads to ``request.bucket``/``request.key`` and write the manifest."""
         config = request.config
-        if not isinstance(config, S3UploadExtractorConfig):
-            raise ConfigError(f"expected an S3UploadExtractorConfig, got {type(config).__name__}", field="extractor")
         bucket = config.bucket or self.landing_bucket or _environment_landing_bucket()
         patterns = resolve_patterns(config.pattern, request)
         files = find_uploads(request.store, bucket, config.prefix, patterns)
