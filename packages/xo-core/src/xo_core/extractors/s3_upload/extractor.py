@@ -27,15 +27,15 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from xo_core.errors import ConfigError, SourceDataError, TerminalError
+from xo_core.errors import SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
 from xo_core.extractors.s3_upload.validate import ByteTally, CsvTable, read_chunks, read_table
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.base import ObjectInfo, ObjectStore
+from xo_core.timezones import zone_named
 
 logger = logging.getLogger(__name__)
 
@@ -85,10 +85,7 @@ def resolve_patterns(pattern: str, request: ExtractRequest) -> list[str]:
     """The pattern once per local day of the window when it holds a placeholder, else the pattern itself."""
     if not any(p in pattern for p in PLACEHOLDERS):
         return [pattern]
-    try:
-        tz = ZoneInfo(request.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"unknown timezone {request.timezone!r}", field="timezone") from exc
+    tz = zone_named(request.timezone)
     first = request.window_start.astimezone(tz).date()
     last = (request.window_end - timedelta(microseconds=1)).astimezone(tz).date()
     resolved: list[str] = []
