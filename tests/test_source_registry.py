@@ -124,3 +124,9 @@ def test_a_source_type_is_spelled_in_its_folder_and_at_most_one_other_file() -> 
         folder = CONNECTORS / registration.config.__module__.split(".")[2]
         elsewhere = [p for p in code if not p.is_relative_to(folder) and _spells(ROOT / p, registration.source_type)]
         assert len(elsewhere) <= 1, (registration.source_type, elsewhere)
+
+
+def test_the_add_a_source_guide_shows_a_registration_as_it_is_in_the_code() -> None:
+    guide = (ROOT / "apps/material-mkdocs/docs/guides/add-source.md").read_text(encoding="utf-8")
+    example = (ROOT / CONNECTORS / "sheets" / "source.py").read_text(encoding="utf-8")
+    assert f"```python\n{example.rstrip()}\n```" in guide
