@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from xo_bosun.cli import app
-from xo_bosun.pipelines import SOURCE_TYPES
+from xo_bosun.sources import source_types
 
 BIN = Path(sys.executable).parent
 CONFIGS = Path("apps/airflow/xo-pipelines/configs")
@@ -40,14 +40,14 @@ def test_every_source_type_makes_a_config_xo_foundry_accepts(bosun_checkout: Pat
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for source in SOURCE_TYPES
+        for source in source_types()
     }
     outputs = {source: proc.communicate(timeout=60)[0] for source, proc in runs.items()}
     for source, proc in runs.items():
         assert proc.returncode == 0, outputs[source]
         assert "1 pipeline(s) valid, 0 problem(s)" in outputs[source]
-    files = [bosun_checkout / CONFIGS / "warbyparker" / f"new_{s}.yaml" for s in SOURCE_TYPES]
-    for source, file in zip(SOURCE_TYPES, files, strict=True):
+    files = [bosun_checkout / CONFIGS / "warbyparker" / f"new_{s}.yaml" for s in source_types()]
+    for source, file in zip(source_types(), files, strict=True):
         text = file.read_text()
         assert text.startswith("# yaml-language-server: $schema=../../schema/pipeline.schema.json\n")
         doc = yaml.safe_load(text)
@@ -61,11 +61,11 @@ def test_every_source_type_makes_a_config_xo_foundry_accepts(bosun_checkout: Pat
         [str(foundry), "validate", *map(str, files)], env=foundry_env, capture_output=True, text=True, timeout=60
     )
     assert checked.returncode == 0, checked.stderr
-    assert f"{len(SOURCE_TYPES)} pipeline(s) valid, 0 problem(s)" in checked.stdout
+    assert f"{len(source_types())} pipeline(s) valid, 0 problem(s)" in checked.stdout
     generated = subprocess.run([str(foundry), "generate"], env=foundry_env, capture_output=True, text=True, timeout=60)
     assert generated.returncode == 0, generated.stderr
     dag_file = (bosun_checkout / DAGS / "warbyparker.py").read_text()
-    for source in SOURCE_TYPES:
+    for source in source_types():
         assert f'dag_id="warbyparker_new_{source}"' in dag_file
 
 

@@ -20,8 +20,9 @@ from xo_core.errors import CredentialError, TerminalError
 from xo_core.extractors.bamboohr.client import base_url_for, flatten
 from xo_core.extractors.bamboohr.config import BambooHRExtractorConfig
 from xo_core.extractors.bamboohr.extractor import BambooHRExtractor
-from xo_core.extractors.base import ExtractRequest, ExtractResult, get_extractor
+from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.http import RetriesExhausted, RetryPolicy
+from xo_core.extractors.registry import get_extractor
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.local import LocalObjectStore
 from xo_sandbox.bamboohr import DEFAULT_API_KEY, BambooHRSandbox, Throttle, truth

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from xo_core.errors import SourceDataError, TerminalError
-from xo_core.extractors.base import ExtractRequest, ExtractResult, get_extractor
+from xo_core.extractors.base import ExtractRequest, ExtractResult
+from xo_core.extractors.registry import get_extractor
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
 from xo_core.extractors.s3_upload.extractor import S3UploadExtractor
 from xo_core.manifest import Manifest, manifest_key

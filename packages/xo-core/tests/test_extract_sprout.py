@@ -18,8 +18,9 @@ import pytest
 
 from xo_core.credentials import Connection
 from xo_core.errors import CredentialError, TerminalError, TransientError
-from xo_core.extractors.base import ExtractRequest, ExtractResult, get_extractor
+from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.http import RetriesExhausted, RetryPolicy
+from xo_core.extractors.registry import get_extractor
 from xo_core.extractors.sprout.config import DEFAULT_SPROUT_FIELDS, SproutExtractorConfig
 from xo_core.extractors.sprout.extractor import SproutExtractor, flatten, messages_body
 from xo_core.manifest import Manifest, manifest_key

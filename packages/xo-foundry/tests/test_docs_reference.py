@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from xo_core.extractors.base import source_types
+from xo_core.extractors.registry import source_types
 from xo_foundry.schemas.load_strategy import LOAD_KINDS
 from xo_foundry.schemas.reference import Union_, render_reference, walk
 

@@ -53,7 +53,6 @@ CONDENAST_EMAIL_REPORT = {
             "snowflake": {
                 "target_table": "GMAIL_EMAIL_DAILY_REPORT",
             },
-            "repull": None,
             "source_type": "gmail_attachment",
             "extractor": {
                 "user_id": "me",
@@ -64,6 +63,7 @@ CONDENAST_EMAIL_REPORT = {
                 "on_missing": "fail",
                 "connection_id": "gmail_default",
             },
+            "repull": None,
         },
     },
 }
@@ -148,7 +148,6 @@ CONDENAST_GLADLY_DAILY = {
             "snowflake": {
                 "target_table": "GLADLY_CONVERSATIONS",
             },
-            "repull": None,
             "source_type": "gladly_api",
             "extractor": {
                 "endpoint": "reports",
@@ -162,6 +161,7 @@ CONDENAST_GLADLY_DAILY = {
                 "connection_id": "gladly_condenast",
                 "pool_slots": 2,
             },
+            "repull": None,
         },
     },
 }

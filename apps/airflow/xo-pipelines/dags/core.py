@@ -53,7 +53,6 @@ CORE_BAMBOOHR_DAILY = {
             "snowflake": {
                 "target_table": "BAMBOOHR_EMPLOYEES",
             },
-            "repull": None,
             "source_type": "bamboohr_api",
             "extractor": {
                 "company_domain": "xodata",
@@ -61,6 +60,7 @@ CORE_BAMBOOHR_DAILY = {
                 "fields": [],
                 "connection_id": "bamboohr_default",
             },
+            "repull": None,
         },
     },
 }
@@ -149,7 +149,6 @@ CORE_BAMBOOHR_HISTORY = {
             "snowflake": {
                 "target_table": "BAMBOOHR_EMPLOYEE_HISTORY",
             },
-            "repull": None,
             "source_type": "bamboohr_api",
             "extractor": {
                 "company_domain": "xodata",
@@ -171,6 +170,7 @@ CORE_BAMBOOHR_HISTORY = {
                 ],
                 "connection_id": "bamboohr_default",
             },
+            "repull": None,
         },
     },
 }

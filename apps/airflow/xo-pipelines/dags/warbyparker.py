@@ -53,7 +53,6 @@ WARBYPARKER_GLADLY_DAILY = {
             "snowflake": {
                 "target_table": "GLADLY_CONTACT_TIMESTAMPS",
             },
-            "repull": None,
             "source_type": "gladly_api",
             "extractor": {
                 "endpoint": "reports",
@@ -67,6 +66,7 @@ WARBYPARKER_GLADLY_DAILY = {
                 "connection_id": "gladly_warbyparker",
                 "pool_slots": 2,
             },
+            "repull": None,
         },
         "work_sessions": {
             "load_strategy": {
@@ -74,11 +74,6 @@ WARBYPARKER_GLADLY_DAILY = {
             },
             "snowflake": {
                 "target_table": "GLADLY_WORK_SESSIONS",
-            },
-            "repull": {
-                "days": 1,
-                "hours": 0,
-                "minutes": 0,
             },
             "source_type": "gladly_api",
             "extractor": {
@@ -92,6 +87,11 @@ WARBYPARKER_GLADLY_DAILY = {
                 "row_cap": 100000,
                 "connection_id": "gladly_warbyparker",
                 "pool_slots": 2,
+            },
+            "repull": {
+                "days": 1,
+                "hours": 0,
+                "minutes": 0,
             },
         },
     },
@@ -196,7 +196,6 @@ WARBYPARKER_GLADLY_INTRADAY = {
             "snowflake": {
                 "target_table": "GLADLY_WORK_SESSIONS_INTRADAY",
             },
-            "repull": None,
             "source_type": "gladly_api",
             "extractor": {
                 "endpoint": "work_session_events",
@@ -210,6 +209,7 @@ WARBYPARKER_GLADLY_INTRADAY = {
                 "connection_id": "gladly_warbyparker",
                 "pool_slots": 2,
             },
+            "repull": None,
         },
     },
 }
@@ -297,13 +297,13 @@ WARBYPARKER_ROSTER_SHEET = {
             "snowflake": {
                 "target_table": "SHEETS_AGENT_ROSTER",
             },
-            "repull": None,
             "source_type": "google_sheets",
             "extractor": {
                 "spreadsheet_id": "1WbpAgentRosterSandbox0000000000000000000000",
                 "range": "Roster!A:H",
                 "connection_id": "google_sheets_default",
             },
+            "repull": None,
         },
     },
 }
@@ -388,7 +388,6 @@ WARBYPARKER_S3_UPLOADS = {
             "snowflake": {
                 "target_table": "S3_QA_SCORES",
             },
-            "repull": None,
             "source_type": "s3_upload",
             "extractor": {
                 "bucket": None,
@@ -396,6 +395,7 @@ WARBYPARKER_S3_UPLOADS = {
                 "pattern": "qa_scores_{yyyymmdd}.csv",
                 "encoding": "utf-8",
             },
+            "repull": None,
         },
     },
 }
@@ -480,7 +480,6 @@ WARBYPARKER_SPROUT_DAILY = {
             "snowflake": {
                 "target_table": "SPROUT_MESSAGES",
             },
-            "repull": None,
             "source_type": "sprout_api",
             "extractor": {
                 "customer_id": 687751,
@@ -508,6 +507,7 @@ WARBYPARKER_SPROUT_DAILY = {
                 ],
                 "connection_id": "sprout_default",
             },
+            "repull": None,
         },
     },
 }

@@ -18,10 +18,10 @@ from xo_bosun.catalog import all_places, apps, packages, pipeline_places, summar
 from xo_bosun.foundry import run_foundry
 from xo_bosun.navigate import NoSuchPlaceError, resolve
 from xo_bosun.onboarding import STEPS, SetupOptions
-from xo_bosun.pipelines import SOURCE_TYPES
 from xo_bosun.repo import REPO_ENV, RepoNotFoundError, find_repo_root
 from xo_bosun.scaffold import ScaffoldError, write_pipeline
 from xo_bosun.shell import SHELLS, init_script
+from xo_bosun.sources import source_types
 
 app = typer.Typer(
     name="xo",
@@ -33,7 +33,7 @@ new_app = typer.Typer(help="Create something from a template.", no_args_is_help=
 app.add_typer(new_app, name="new")
 
 Shell = StrEnum("Shell", {s: s for s in SHELLS})
-SourceType = StrEnum("SourceType", {s: s for s in SOURCE_TYPES})
+SourceType = StrEnum("SourceType", {s: s for s in source_types()})
 
 
 @app.callback()

@@ -12,33 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xo_bosun.pipelines import PipelineInfo
+from xo_bosun.sources import source_kinds
 
 EXAMPLE_FILE = ".env.example"
 ENV_FILE = ".env"
 
-# The JSON each kind of connection expects; ``password`` is always the secret.
-CONNECTION_SHAPES: dict[str, dict[str, str]] = {
-    "gladly_api": {
-        "conn_type": "http",
-        "host": "<org>.gladly.com",
-        "login": "<API user e-mail>",
-        "password": "<API token>",
-    },
-    "sprout_api": {"conn_type": "http", "host": "api.sproutsocial.com", "login": "", "password": "<API token>"},
-    "gmail_attachment": {
-        "conn_type": "google_cloud_platform",
-        "host": "gmail.googleapis.com",
-        "login": "<mailbox address>",
-        "password": "<OAuth refresh token>",
-    },
-    "google_sheets": {
-        "conn_type": "google_cloud_platform",
-        "host": "sheets.googleapis.com",
-        "login": "<service account e-mail>",
-        "password": "<service account private key>",
-    },
-    "bamboohr_api": {"conn_type": "http", "host": "api.bamboohr.com", "login": "", "password": "<API key>"},
-}
+# For a source type the catalog does not know (a typo in a config): the one thing every connection has.
+UNKNOWN_SHAPE: dict[str, str] = {"conn_type": "http", "password": "<secret>"}
 
 
 def conn_var(conn_id: str) -> str:
@@ -85,7 +65,8 @@ def connection_block(pipelines: Sequence[PipelineInfo], skip: set[str]) -> str:
         var = conn_var(conn_id)
         if var in skip:
             continue
-        shape = json.dumps(CONNECTION_SHAPES.get(source_type, {"conn_type": "http", "password": "<secret>"}))
+        kind = source_kinds().get(source_type)
+        shape = json.dumps(kind.connection if kind and kind.connection else UNKNOWN_SHAPE)
         out += [f"# {conn_id} ({source_type}), used by: {', '.join(users)}", f"# JSON: {shape}", f"{var}=", ""]
     if not out:
         return ""

@@ -12,19 +12,9 @@ from typing import Any
 
 import yaml
 
-DEFAULTS_FILE = "_defaults.yaml"
+from xo_bosun.sources import source_kinds
 
-# The connection each source type uses when its extractor names none (the defaults of the extractor configs);
-# None: the source needs no connection (s3_upload reads with the environment's AWS credentials).
-DEFAULT_CONNECTIONS: dict[str, str | None] = {
-    "gladly_api": "gladly_default",
-    "sprout_api": "sprout_default",
-    "gmail_attachment": "gmail_default",
-    "google_sheets": "google_sheets_default",
-    "s3_upload": None,
-    "bamboohr_api": "bamboohr_default",
-}
-SOURCE_TYPES: tuple[str, ...] = tuple(DEFAULT_CONNECTIONS)
+DEFAULTS_FILE = "_defaults.yaml"
 
 
 @dataclass(frozen=True)
@@ -63,7 +53,9 @@ def _source(name: str, body: Any) -> SourceInfo:
     source_type = str(body.get("source_type", "?"))
     extractor = body.get("extractor")
     named = extractor.get("connection_id") if isinstance(extractor, dict) else None
-    connection = str(named) if named else DEFAULT_CONNECTIONS.get(source_type)
+    # Unnamed: the default of the source type (None for a source that needs no connection, or an unknown type).
+    kind = source_kinds().get(source_type)
+    connection = str(named) if named else (kind.connection_id if kind else None)
     return SourceInfo(name=str(name), source_type=source_type, connection_id=connection)
 
 

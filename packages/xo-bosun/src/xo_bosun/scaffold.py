@@ -1,7 +1,8 @@
-"""`xo new pipeline`: a pipeline config written from the template of its source type."""
+"""`xo new pipeline`: a pipeline config written from the one template, with its source type's example settings."""
 
 from __future__ import annotations
 
+import json
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -9,21 +10,13 @@ from string import Template
 
 import yaml
 
-from xo_bosun.pipelines import DEFAULTS_FILE, SOURCE_TYPES
+from xo_bosun.pipelines import DEFAULTS_FILE
 from xo_bosun.repo import CONFIGS
+from xo_bosun.sources import SourceKind, source_kinds, source_types
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 # The domains xo_core.clients knows, with their development databases (configs name the _DEV twin).
 KNOWN_DOMAINS: dict[str, str] = {"warbyparker": "WBP_DB_DEV", "condenast": "CND_DB_DEV", "core": "CORE_DB_DEV"}
-# BRONZE tables are named {SOURCE}_{OBJECT}; these are the SOURCE parts the existing configs use.
-TABLE_PREFIXES: dict[str, str] = {
-    "gladly_api": "GLADLY",
-    "sprout_api": "SPROUT",
-    "gmail_attachment": "GMAIL",
-    "google_sheets": "SHEETS",
-    "s3_upload": "S3",
-    "bamboohr_api": "BAMBOOHR",
-}
 
 
 class ScaffoldError(Exception):
@@ -57,13 +50,31 @@ def database_for(domain: str, configs: Path) -> str:
     return str(database) if database else f"{domain.upper()}_DB_DEV"
 
 
+def _extractor_block(kind: SourceKind, domain: str, name: str) -> str:
+    """The example settings, one per line with its description; values may name ``${domain}`` and ``${name}``."""
+    lines = []
+    for setting in kind.example:
+        value = Template(json.dumps(setting.value)).safe_substitute(domain=domain, name=name)
+        lines.append(f"      {setting.key}: {value}" + (f"  # {setting.comment}" if setting.comment else ""))
+    return "\n".join(lines)
+
+
 def render_pipeline(domain: str, name: str, source_type: str, database: str) -> str:
-    """The YAML text of a new pipeline from the template of ``source_type``."""
-    if source_type not in SOURCE_TYPES:
-        raise ScaffoldError(f"unknown source type {source_type!r} (one of {', '.join(SOURCE_TYPES)})")
-    template = files("xo_bosun").joinpath("templates", "pipelines", f"{source_type}.yaml").read_text("utf-8")
-    table = f"{TABLE_PREFIXES[source_type]}_{name.upper()}"
-    return Template(template).substitute(domain=domain, name=name, database=database, table=table)
+    """The YAML text of a new pipeline of ``source_type`` (a BRONZE table named ``{PREFIX}_{NAME}``)."""
+    kind = source_kinds().get(source_type)
+    if kind is None:
+        raise ScaffoldError(f"unknown source type {source_type!r} (one of {', '.join(source_types())})")
+    template = files("xo_bosun").joinpath("templates", "pipeline.yaml").read_text("utf-8")
+    return Template(template).substitute(
+        domain=domain,
+        name=name,
+        database=database,
+        table=f"{kind.table_prefix}_{name.upper()}",
+        title=kind.title,
+        description=kind.description,
+        source_type=source_type,
+        extractor=_extractor_block(kind, domain, name),
+    )
 
 
 def write_pipeline(root: Path, ref: str, source_type: str) -> Path:

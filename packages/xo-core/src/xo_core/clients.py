@@ -1,20 +1,14 @@
-"""The clients the platform serves, and the warehouse database of each client in each environment.
-
-Production writes to the client's database (``WBP_DB``); development and local runs write to its ``_DEV``
-twin (``WBP_DB_DEV``). This module is the one place that knows the names.
+"""The clients the platform serves and their databases (``WBP_DB``); ``xo_core.environment`` maps a database
+to its twin of each environment (``WBP_DB_DEV`` in development and local runs).
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
-from typing import Literal
 
+from xo_core.environment import database_in
 from xo_core.errors import ConfigError
-
-Environment = Literal["local", "dev", "prod"]
-ENVIRONMENTS: tuple[Environment, ...] = ("local", "dev", "prod")
-DEV_SUFFIX = "_DEV"
+from xo_core.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -39,20 +33,16 @@ def client_for(domain: str) -> Client:
     try:
         return CLIENTS[domain]
     except KeyError:
-        close = difflib.get_close_matches(domain, sorted(CLIENTS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(sorted(CLIENTS))})"
+        hint = did_you_mean(domain, CLIENTS, list_when_none=True)
         raise ConfigError(f"unknown domain {domain!r}{hint}", field="dag.domain") from None
 
 
 def database_for(domain: str, env: str) -> str:
     """The database ``domain`` writes to in ``env``: ``WBP_DB`` in prod, ``WBP_DB_DEV`` in dev and local."""
-    client = client_for(domain)
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"unknown environment {env!r} (one of {', '.join(ENVIRONMENTS)})")
-    return client.database if env == "prod" else client.database + DEV_SUFFIX
+    return database_in(env, client_for(domain).database)
 
 
 def allowed_databases(domain: str) -> tuple[str, str]:
     """The databases a config of ``domain`` may name: production's and development's."""
-    client = client_for(domain)
-    return (client.database, client.database + DEV_SUFFIX)
+    database = client_for(domain).database
+    return (database_in("prod", database), database_in("dev", database))

@@ -30,6 +30,22 @@ DEFAULT_REGION = "us-east-1"
 AWS_CONN_ID = "aws_default"
 
 
+def base_database(name: str) -> str:
+    """The logical database, the same in every environment: ``WBP_DB_DEV`` and ``WBP_DB`` → ``WBP_DB``."""
+    return name.removesuffix(DEV_SUFFIX)
+
+
+def database_in(env: str, configured: str) -> str:
+    """The physical database of ``configured`` in ``env``: ``WBP_DB`` in prod, its ``_DEV`` twin in dev and local.
+
+    The one place that maps environments to databases (configs may name either twin; the environment decides).
+    """
+    if env not in ENV_NAMES:
+        raise ConfigError(f"unknown environment {env!r} (one of {', '.join(ENV_NAMES)})")
+    base = base_database(configured)
+    return base if env == "prod" else base + DEV_SUFFIX
+
+
 @dataclass(frozen=True)
 class Environment:
     """Names and backends that follow from the environment's name."""
@@ -46,8 +62,7 @@ class Environment:
 
     def database(self, configured: str) -> str:
         """The physical database for a configured one: ``WBP_DB`` in prod, ``WBP_DB_DEV`` elsewhere."""
-        base = configured.removesuffix(DEV_SUFFIX)
-        return base if self.name == "prod" else base + DEV_SUFFIX
+        return database_in(self.name, configured)
 
     @property
     def warehouse_dir(self) -> Path:

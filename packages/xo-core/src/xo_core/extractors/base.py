@@ -1,34 +1,29 @@
-"""What every extractor shares: the request it is given, the result it returns, the registry, and the base of the
-connectors' API clients.
+"""What every extractor shares: the request it is given, the result it returns, and the base of the connectors'
+API clients.
 
 An extractor pulls one window of one source into one object in the ingest bucket, with its manifest beside it.
-Extractors are looked up by the config's ``source_type``; an unknown name is answered with the closest
-known one.
+Which extractor serves which ``source_type`` is the registry's business (``xo_core.extractors.registry``).
 """
 
 from __future__ import annotations
 
-import difflib
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
-from pydantic import BaseModel
-
 from xo_core.credentials import Connection
 from xo_core.errors import ConfigError, CredentialError
+from xo_core.extractors import ExtractorConfig
 from xo_core.manifest import Manifest
 from xo_core.storage.base import ObjectStore
 
 
 @dataclass(frozen=True)
-class ExtractRequest:
+class ExtractRequest[C: ExtractorConfig]:
     """One extraction: source and config, the half-open window ``[window_start, window_end)``, where to."""
 
     source_name: str
-    config: BaseModel
+    config: C
     window_start: datetime
     window_end: datetime
     timezone: str
@@ -68,15 +63,12 @@ class ExtractResult:
         return self.manifest.row_count
 
 
-class Extractor(Protocol):
-    """Pulls one window of one source into the object store."""
+class Extractor[C: ExtractorConfig](Protocol):
+    """Pulls one window of one source into the object store; ``C`` is the settings model it reads."""
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[C]) -> ExtractResult:
         """Write the data object and its manifest; raise TransientError or TerminalError on failure."""
         ...
-
-
-ExtractorFactory = Callable[[], Extractor]
 
 
 class _Closable(Protocol):
@@ -97,42 +89,3 @@ class PooledClient[H: _Closable]:
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
-
-
-# Built-in extractors by source_type, imported only when asked for, so importing this module stays cheap and
-# a connector's dependencies load only when that connector runs.
-_BUILTIN: dict[str, str] = {
-    "gladly_api": "xo_core.extractors.gladly.extractor:GladlyExtractor",
-    "sprout_api": "xo_core.extractors.sprout.extractor:SproutExtractor",
-    "gmail_attachment": "xo_core.extractors.gmail.extractor:GmailAttachmentExtractor",
-    "google_sheets": "xo_core.extractors.sheets.extractor:GoogleSheetsExtractor",
-    "s3_upload": "xo_core.extractors.s3_upload.extractor:S3UploadExtractor",
-    "bamboohr_api": "xo_core.extractors.bamboohr.extractor:BambooHRExtractor",
-}
-_REGISTERED: dict[str, ExtractorFactory] = {}
-
-
-def register_extractor(source_type: str, factory: ExtractorFactory) -> None:
-    """Add (or replace) the extractor for ``source_type``."""
-    _REGISTERED[source_type] = factory
-
-
-def source_types() -> list[str]:
-    """Every source_type that has an extractor, sorted."""
-    return sorted(set(_BUILTIN) | set(_REGISTERED))
-
-
-def get_extractor(source_type: str) -> Extractor:
-    """A new extractor for ``source_type``; ConfigError naming the closest known name when there is none."""
-    factory = _REGISTERED.get(source_type)
-    if factory is not None:
-        return factory()
-    target = _BUILTIN.get(source_type)
-    if target is None:
-        known = source_types()
-        close = difflib.get_close_matches(source_type, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(known)}"
-        raise ConfigError(f"unknown source_type {source_type!r}{hint}", field="source_type")
-    module_name, _, attr = target.partition(":")
-    factory = getattr(importlib.import_module(module_name), attr)
-    return factory()

@@ -8,7 +8,6 @@ all of them at once for a session that is also ``LoadsFilesTogether``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from xo_core.errors import ConfigError
 from xo_core.identifiers import COLUMN_NAME_RE, validate_identifier
+from xo_core.suggest import did_you_mean
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 
 if TYPE_CHECKING:
@@ -78,8 +78,7 @@ class LoadRequest:
         if self.window_end < self.window_start:
             raise ConfigError(f"{self.table}: window_end {self.window_end} is before window_start")
         if self.load_strategy not in LOAD_STRATEGIES:
-            close = difflib.get_close_matches(self.load_strategy, LOAD_STRATEGIES, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (one of {', '.join(LOAD_STRATEGIES)})"
+            hint = did_you_mean(self.load_strategy, LOAD_STRATEGIES, list_when_none=True)
             raise ConfigError(f"unknown load_strategy {self.load_strategy!r}{hint}")
 
     @property

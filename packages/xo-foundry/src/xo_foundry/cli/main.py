@@ -37,9 +37,11 @@ def validate(paths: PathsArg = None) -> None:
 
 @app.command()
 def generate(
-    check: Annotated[bool, typer.Option("--check", help="fail if the committed DAG files are stale")] = False,
+    check: Annotated[bool, typer.Option("--check", help="fail if a committed generated file is stale")] = False,
 ) -> None:
-    """Generate the DAG files from every config; nothing is written when any config is invalid."""
+    """Generate the DAG files and dbt sources from every config, and the JSON Schema, configuration reference,
+    sources page and xo-bosun catalog from the models and the source registry; nothing is written when any
+    config is invalid."""
     from xo_foundry.dag_factory.generate import plan_generation, stale_files, write_plan
 
     result = load_or_report(None)
@@ -58,7 +60,7 @@ def generate(
     changed = write_plan(plan)
     for path in changed:
         typer.echo(f"wrote {path}" if path.exists() else f"removed {path}")
-    typer.echo(f"{len(plan.files)} generated file(s) (DAGs and dbt sources), {len(changed)} changed")
+    typer.echo(f"{len(plan.files)} generated file(s), {len(changed)} changed")
 
 
 @app.command("list")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from xo_core.environment import Environment
 from xo_core.errors import XoError
+from xo_core.timezones import zone_named
 from xo_foundry.schemas.pipeline import PipelineConfig
 
 
@@ -29,7 +29,7 @@ class StepResult:
 
 def logical_date_for(pipeline: PipelineConfig, day: date) -> datetime:
     """A run "for" a date has its logical date at local midnight of that date (as ``xo-foundry window`` shows)."""
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(pipeline.dag.time_window.timezone))
+    return datetime(day.year, day.month, day.day, tzinfo=zone_named(pipeline.dag.time_window.timezone))
 
 
 def run_direct(pipeline: PipelineConfig, logical_date: datetime, *, transform: bool = True) -> list[StepResult]:

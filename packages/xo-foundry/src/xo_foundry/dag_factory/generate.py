@@ -1,4 +1,6 @@
-"""Plan, write and check the generated DAG files. Nothing is written unless every config is valid."""
+"""Plan, write and check the generated files: the DAG files and dbt sources of the configs, and what the source
+registry and the config models generate (JSON Schema, configuration reference, sources page, xo-bosun's catalog).
+Nothing is written unless every config is valid."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xo_foundry.dag_factory.render import dag_file_name, is_generated, render_domain, render_pools
+from xo_foundry.schemas.json_schema import SCHEMA_FILE, render_json_schema
 from xo_foundry.schemas.pipeline import PipelineConfig
+from xo_foundry.schemas.reference import REFERENCE_PAGE, render_reference
+from xo_foundry.schemas.source_catalog import BOSUN_CATALOG, SOURCES_PAGE, render_bosun_catalog, render_sources_page
 from xo_foundry.transform.dbt_sources import render_dbt_sources
 
 
@@ -36,8 +41,19 @@ def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_
     # The dbt sources of the BRONZE tables are generated from the same configs, so they cannot drift.
     files.update({repo_root / path: text for path, text in render_dbt_sources(pipelines).items()})
     files[dags_dir.parent / POOLS_FILE] = render_pools(pipelines.values())
+    files.update(registry_files(repo_root))
     stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
     return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale)
+
+
+def registry_files(repo_root: Path) -> dict[Path, str]:
+    """The files derived from the source registry and the config models, which every list of sources reads."""
+    return {
+        repo_root / SCHEMA_FILE: render_json_schema(),
+        repo_root / REFERENCE_PAGE: render_reference(),
+        repo_root / SOURCES_PAGE: render_sources_page(),
+        repo_root / BOSUN_CATALOG: render_bosun_catalog(),
+    }
 
 
 def write_plan(plan: GenerationPlan) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from xo_core.environment import DEV_SUFFIX
+from xo_core.environment import base_database
 from xo_foundry.dag_factory.literal import py_literal
 from xo_foundry.schemas.pipeline import PipelineConfig
 
@@ -80,7 +80,7 @@ def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
 
 def _source_view(pipeline: PipelineConfig, name: str) -> _SourceView:
     # Assets name the logical table, the same in every environment (WBP_DB, not WBP_DB_DEV).
-    database = pipeline.database.removesuffix(DEV_SUFFIX)
+    database = base_database(pipeline.database)
     source = pipeline.sources[name]
     table = source.snowflake.target_table
     pool = source.extractor.pool()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xo_foundry.schemas.suggest import did_you_mean
+from xo_core.suggest import did_you_mean
 
 PRESETS: tuple[str, ...] = ("@daily", "@hourly", "@weekly", "@monthly", "@yearly", "@once")
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from xo_foundry.schemas.pipeline import PipelineConfig
 
+SCHEMA_FILE = Path("apps/airflow/xo-pipelines/schema/pipeline.schema.json")
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Any other required key may come from a ``_defaults.yaml``, so only the loader can say it is missing.
 DISCRIMINATORS = frozenset({"source_type", "kind", "refresh_type"})

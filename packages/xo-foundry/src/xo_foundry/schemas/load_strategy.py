@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from xo_core.suggest import did_you_mean
 from xo_foundry.schemas.base import StrictModel
-from xo_foundry.schemas.suggest import did_you_mean
 
 LOAD_KINDS: tuple[str, ...] = ("full_refresh", "incremental", "historical")
 

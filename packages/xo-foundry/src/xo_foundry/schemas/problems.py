@@ -10,9 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from xo_core.suggest import did_you_mean
 from xo_foundry.schemas.defaults import Origins
 from xo_foundry.schemas.errors import ConfigProblem
-from xo_foundry.schemas.suggest import did_you_mean
 from xo_foundry.schemas.yaml_lines import YamlPath
 
 _NOWHERE = object()  # the type below a key no model declares

@@ -1,17 +1,18 @@
-"""One source of a pipeline: where rows come from (``extractor``), how and where they load."""
+"""One source of a pipeline: where rows come from (``extractor``), how and where they load.
+
+The ``source_type`` variants are built from the source registry (``xo_core.extractors.registry``), one model per
+registered source, so the union, the JSON Schema and the configuration reference list exactly the registered
+sources.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, create_model
 
-from xo_core.extractors.bamboohr.config import BambooHRExtractorConfig
-from xo_core.extractors.gladly.config import GladlyExtractorConfig
-from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
-from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
-from xo_core.extractors.sheets.config import GoogleSheetsExtractorConfig
-from xo_core.extractors.sprout.config import SproutExtractorConfig
+from xo_core.extractors import ExtractorConfig
+from xo_core.extractors.registry import SourceRegistration, sources
 from xo_foundry.schemas.base import StrictModel
 from xo_foundry.schemas.load_strategy import LoadStrategyConfig
 from xo_foundry.schemas.time_window import Duration
@@ -26,11 +27,15 @@ class TargetConfig(StrictModel):
     target_table: str = Field(pattern=OBJECT_NAME_PATTERN, max_length=255, description="e.g. GLADLY_CONTACTS")
 
 
-class _Source(StrictModel):
+class SourceBase(StrictModel):
+    """What every source has; each variant narrows ``source_type`` to its own and ``extractor`` to its model."""
+
     load_strategy: LoadStrategyConfig = Field(
         description="full_refresh, or {kind: incremental|historical, unique_key: [...]}"
     )
     snowflake: TargetConfig
+    source_type: str
+    extractor: ExtractorConfig
     repull: Duration | None = Field(
         default=None,
         description="Also pull this much before the run's window, every run: for sources whose rows move to a "
@@ -45,49 +50,27 @@ class _Source(StrictModel):
         return window.reaching_back(self.repull.to_timedelta())
 
 
-class GladlySource(_Source):
-    """A Gladly report or the work-session events."""
-
-    source_type: Literal["gladly_api"]
-    extractor: GladlyExtractorConfig
+def variant_name(registration: SourceRegistration[Any]) -> str:
+    """``GladlyExtractorConfig`` → ``GladlySource``: the model's name in the schema and the reference."""
+    return registration.config.__name__.removesuffix("ExtractorConfig") + "Source"
 
 
-class SproutSource(_Source):
-    """Sprout Social messages."""
-
-    source_type: Literal["sprout_api"]
-    extractor: SproutExtractorConfig
-
-
-class GmailAttachmentSource(_Source):
-    """A CSV attached to a report e-mail."""
-
-    source_type: Literal["gmail_attachment"]
-    extractor: GmailAttachmentExtractorConfig
+def _variant(registration: SourceRegistration[Any]) -> type[SourceBase]:
+    tag: Any = Literal.__getitem__(registration.source_type)  # the Literal of a value known at run time
+    return create_model(
+        variant_name(registration),
+        __base__=SourceBase,
+        __doc__=registration.description,
+        __module__=__name__,
+        source_type=(tag, ...),
+        extractor=(registration.config, ...),
+    )
 
 
-class GoogleSheetsSource(_Source):
-    """A range of a Google spreadsheet."""
+VARIANTS: tuple[type[SourceBase], ...] = tuple(_variant(r) for r in sources())
 
-    source_type: Literal["google_sheets"]
-    extractor: GoogleSheetsExtractorConfig
-
-
-class S3UploadSource(_Source):
-    """Files uploaded to S3 by people or partners."""
-
-    source_type: Literal["s3_upload"]
-    extractor: S3UploadExtractorConfig
-
-
-class BambooHRSource(_Source):
-    """BambooHR employees."""
-
-    source_type: Literal["bamboohr_api"]
-    extractor: BambooHRExtractorConfig
-
-
-SourceConfig = Annotated[
-    GladlySource | SproutSource | GmailAttachmentSource | GoogleSheetsSource | S3UploadSource | BambooHRSource,
-    Field(discriminator="source_type"),
-]
+if TYPE_CHECKING:
+    # What every variant has, for code that handles any source; validation uses the union below.
+    SourceConfig = SourceBase
+else:
+    SourceConfig = Annotated[Union.__getitem__(VARIANTS), Field(discriminator="source_type")]

@@ -1,18 +1,11 @@
-"""The "(did you mean ...?)" hint of config errors, and errors placed at a nested field."""
+"""Errors placed at a nested field (the "(did you mean ...?)" hint is ``xo_core.suggest``)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
-
-
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ``""`` when none is close."""
-    close = difflib.get_close_matches(value, sorted(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def nested_error(loc: tuple[str, ...], message: str, value: object) -> ValidationError:

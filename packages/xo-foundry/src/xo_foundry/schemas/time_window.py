@@ -6,10 +6,11 @@ import re
 from datetime import time, timedelta
 from functools import cache
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
 from pydantic import Field, field_validator, model_validator
 
+from xo_core.timezones import zone_named
 from xo_foundry.schemas.base import StrictModel
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -32,10 +33,8 @@ def _iana_names() -> frozenset[str]:
 
 
 def _check_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA time zone {value!r}") from None
+    zone_named(value)
+    # ZoneInfo also opens a file path below the tz database ("posix/UTC"); a config names a zone.
     if value not in _iana_names():
         raise ValueError(f"unknown IANA time zone {value!r}")
     return value

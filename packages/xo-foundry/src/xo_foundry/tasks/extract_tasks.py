@@ -8,7 +8,8 @@ from typing import Any
 
 def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> dict[str, Any]:
     """Run the source's extractor for the run's window; return where the file landed and its row count."""
-    from xo_core.extractors.base import ExtractRequest, get_extractor
+    from xo_core.extractors.base import ExtractRequest
+    from xo_core.extractors.registry import source_for
     from xo_core.storage.keys import ingest_key
     from xo_foundry.tasks.connections import connection_for
     from xo_foundry.tasks.runtime import log, task_run
@@ -31,6 +32,6 @@ def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str,
         key=key,
         run_id=run.run_id,
     )
-    result = get_extractor(source.source_type).extract(request)
+    result = source_for(source.source_type).extract(request)
     log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
     return {"bucket": result.bucket, "key": result.key, "rows": result.row_count, "window": window.to_dict()}

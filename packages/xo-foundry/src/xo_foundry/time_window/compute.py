@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
+from xo_core.timezones import zone_named
 from xo_foundry.schemas.time_window import (
     DailyWindow,
     Duration,
@@ -26,7 +27,7 @@ from xo_foundry.schemas.time_window import (
     IntradayRelativeWindow,
     TimeWindowConfig,
 )
-from xo_foundry.time_window.local_time import local_instant, start_of_day, to_utc, zone_named
+from xo_foundry.time_window.local_time import local_instant, start_of_day, to_utc
 from xo_foundry.time_window.window import TimeWindow
 
 

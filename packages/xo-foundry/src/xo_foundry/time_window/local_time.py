@@ -4,15 +4,7 @@ DST gaps and folds the same way every time."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-
-def zone_named(name: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA name; ValueError when the name is unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA time zone {name!r}") from None
+from zoneinfo import ZoneInfo
 
 
 def to_utc(value: datetime, *, what: str = "datetime") -> datetime:

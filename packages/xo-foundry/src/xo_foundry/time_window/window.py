@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from xo_foundry.time_window.local_time import start_of_day, to_utc, zone_named
+from xo_core.timezones import zone_named
+from xo_foundry.time_window.local_time import start_of_day, to_utc
 
 _ONE_MICROSECOND = timedelta(microseconds=1)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from xo_core.clients import DEV_SUFFIX
+from xo_core.environment import DEV_SUFFIX, base_database
 from xo_core.warehouse.metadata import LOADED_AT, METADATA_COLUMNS
 from xo_foundry.schemas.pipeline import PipelineConfig
 
@@ -39,7 +39,7 @@ _FRESHNESS: dict[str, dict[str, dict[str, Any]]] = {
 
 def source_name_of(database: str) -> str:
     """The dbt source of a database: ``WBP_DB_DEV`` or ``WBP_DB`` → ``wbp_db``."""
-    return database.removesuffix(DEV_SUFFIX).lower()
+    return base_database(database).lower()
 
 
 def source_selector(pipeline: PipelineConfig, source_name: str) -> str:
@@ -94,7 +94,7 @@ def render_sources_yaml(pipelines: Mapping[Path, PipelineConfig]) -> str:
         pipeline = pipelines[path]
         for name in pipeline.sources:
             table = _without_empty_tests(_table(path, pipeline, name))
-            by_database.setdefault(pipeline.database.removesuffix(DEV_SUFFIX), []).append(table)
+            by_database.setdefault(base_database(pipeline.database), []).append(table)
     sources = [
         {
             "name": source_name_of(database),

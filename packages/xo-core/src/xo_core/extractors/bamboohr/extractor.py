@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from xo_core.errors import ConfigError
 from xo_core.extractors.bamboohr.client import (
     CUSTOM_REPORT_PATH,
     DIRECTORY_PATH,
@@ -35,11 +34,9 @@ class BambooHRExtractor(HttpExtractor):
 
     source_type = SOURCE_TYPE
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[BambooHRExtractorConfig]) -> ExtractResult:
         """Write the report's CSV and manifest to ``request.bucket``/``request.key``."""
         config = request.config
-        if not isinstance(config, BambooHRExtractorConfig):
-            raise ConfigError(f"expected a BambooHRExtractorConfig, got {type(config).__name__}", field="extractor")
         conn = request.require_connection()
         base_url = base_url_for(conn.base_url() if conn.host else "", config.company_domain)
         title = f"xo-data {request.source_name}"

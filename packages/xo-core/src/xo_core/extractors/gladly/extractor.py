@@ -72,11 +72,9 @@ class GladlyExtractor(HttpExtractor):
     # so a retry never gives up while the limit still holds.
     default_policy = RetryPolicy(max_attempts=8, base_delay=2.0, jitter="equal")
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[GladlyExtractorConfig]) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""
         config = request.config
-        if not isinstance(config, GladlyExtractorConfig):
-            raise ConfigError(f"expected a GladlyExtractorConfig, got {type(config).__name__}", field="extractor")
         tz = _zone(request.timezone)
         whole = _whole_part(config, request, tz)
         conn = request.require_connection()

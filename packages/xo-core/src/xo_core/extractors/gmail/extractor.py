@@ -25,7 +25,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, Any
 
-from xo_core.errors import ConfigError, SourceDataError, TerminalError
+from xo_core.errors import SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import iter_csv_records, write_extract_csv
 from xo_core.extractors.gmail.client import (
@@ -76,13 +76,9 @@ class GmailAttachmentExtractor(HttpExtractor):
         super().__init__(policy=policy, timeout=timeout, sleep=sleep)
         self.page_size = page_size
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[GmailAttachmentExtractorConfig]) -> ExtractResult:
         """Write the window's attachment CSV (or an empty object) and its manifest."""
         config = request.config
-        if not isinstance(config, GmailAttachmentExtractorConfig):
-            raise ConfigError(
-                f"expected a GmailAttachmentExtractorConfig, got {type(config).__name__}", field="extractor"
-            )
         base_url, credentials = google_endpoint(
             request.require_connection(), SCOPES, DEFAULT_BASE_URL, sleep=self._sleep
         )

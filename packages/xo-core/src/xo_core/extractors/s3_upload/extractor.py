@@ -27,15 +27,15 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from xo_core.errors import ConfigError, SourceDataError, TerminalError
+from xo_core.errors import SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
 from xo_core.extractors.s3_upload.validate import ByteTally, CsvTable, read_chunks, read_table
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.base import ObjectInfo, ObjectStore
+from xo_core.timezones import zone_named
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,9 @@ class S3UploadExtractor:
         # None: the environment's landing bucket, looked up only when a config names no bucket.
         self.landing_bucket = landing_bucket
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[S3UploadExtractorConfig]) -> ExtractResult:
         """Copy (or rewrite) the window's uploads to ``request.bucket``/``request.key`` and write the manifest."""
         config = request.config
-        if not isinstance(config, S3UploadExtractorConfig):
-            raise ConfigError(f"expected an S3UploadExtractorConfig, got {type(config).__name__}", field="extractor")
         bucket = config.bucket or self.landing_bucket or _environment_landing_bucket()
         patterns = resolve_patterns(config.pattern, request)
         files = find_uploads(request.store, bucket, config.prefix, patterns)
@@ -87,10 +85,7 @@ def resolve_patterns(pattern: str, request: ExtractRequest) -> list[str]:
     """The pattern once per local day of the window when it holds a placeholder, else the pattern itself."""
     if not any(p in pattern for p in PLACEHOLDERS):
         return [pattern]
-    try:
-        tz = ZoneInfo(request.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"unknown timezone {request.timezone!r}", field="timezone") from exc
+    tz = zone_named(request.timezone)
     first = request.window_start.astimezone(tz).date()
     last = (request.window_end - timedelta(microseconds=1)).astimezone(tz).date()
     resolved: list[str] = []

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from xo_core.errors import ConfigError, SourceDataError
+from xo_core.errors import SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.google_api import google_endpoint
@@ -32,11 +32,9 @@ class GoogleSheetsExtractor(HttpExtractor):
     source_type = SOURCE_TYPE
     default_timeout = 120.0
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[GoogleSheetsExtractorConfig]) -> ExtractResult:
         """Write the range as CSV with its own header, and the manifest."""
         config = request.config
-        if not isinstance(config, GoogleSheetsExtractorConfig):
-            raise ConfigError(f"expected a GoogleSheetsExtractorConfig, got {type(config).__name__}", field="extractor")
         base_url, credentials = google_endpoint(
             request.require_connection(), SCOPES, DEFAULT_BASE_URL, sleep=self._sleep
         )

@@ -73,11 +73,9 @@ class SproutExtractor(HttpExtractor):
         self._clock = clock
         self.requests_per_minute = requests_per_minute
 
-    def extract(self, request: ExtractRequest) -> ExtractResult:
+    def extract(self, request: ExtractRequest[SproutExtractorConfig]) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""
         config = request.config
-        if not isinstance(config, SproutExtractorConfig):
-            raise ConfigError(f"expected a SproutExtractorConfig, got {type(config).__name__}", field="extractor")
         body = messages_body(config, request.window_start, request.window_end, _zone(request.timezone))
         conn = request.require_connection()
         base_url = conn.base_url() if conn.host else DEFAULT_BASE_URL
