@@ -2,7 +2,7 @@
 
 The target: the same cost for both sizes, about 8 KiB read, because ``copy_and_standardize`` never reads the
 body. Measured on the local store (the copy is a hard link) and on S3 served by moto (ThreadedMotoServer).
-moto copies objects in its own memory and reads a whole object to serve a ``Range`` GET (stack.md), so its
+moto copies objects in its own memory and reads a whole object to serve a ``Range`` GET, so its
 times grow with the object and say nothing about S3's speed; on moto only ``bytes_read`` is evidence.
 
 The large file is the load benchmark's bench/data/contact_timestamps_5m.csv (made once, git-ignored; its

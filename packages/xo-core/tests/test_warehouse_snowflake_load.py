@@ -1,9 +1,9 @@
 """The exact statements a Snowflake load sends, through a recording fake of the connector's cursor.
 
 No Snowflake runs here, so this is the one place a fake is right. It answers like Snowflake does: status
-rows for DDL and DML, the ten-column per-file result for COPY, ``sfqid`` on every statement, and the
-connector's own error classes (``ProgrammingError`` for a failed statement, ``OperationalError`` for a
-dropped connection). Snowflake keeps a transaction open after a failed statement (warehouse.md §3), so
+rows for DDL and DML, the ten-column per-file result for COPY, ``sfqid`` on every statement, and the connector's own
+error classes (``ProgrammingError`` for a failed statement, ``OperationalError`` for a dropped connection).
+Snowflake keeps a transaction open after a failed statement (docs.snowflake.com/en/sql-reference/transactions), so
 these tests check that ROLLBACK is sent and COMMIT never is.
 """
 

@@ -18,7 +18,7 @@ from xo_foundry.dag_factory.render import render_domain
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipelines
 
 REPO = DEFAULT_CONFIG_ROOT.parents[3]
-SEED = Path(__file__).parent / "fixtures" / "seed_example_pipeline.yaml"  # a copy of shared/seed's example
+SEED = Path(__file__).parent / "fixtures" / "seed_example_pipeline.yaml"  # the seed architecture's example pipeline
 SNAPSHOT = Path(__file__).parent / "snapshots" / "seed_warbyparker.py.snapshot"
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from xo_sandbox.gladly import GladlySandbox, truth
 from xo_sandbox.gladly.reports import WORK_SESSION_EVENTS_COLUMNS
 
 DAY = date(2025, 1, 14)
-# Copied from source-apis.md §1.3, in the documented order.
+# Gladly's Reports API (developer.gladly.com/rest/#tag/Reports, work-session report), in the documented order.
 DOCUMENTED = [
     *("id", "contact_session_id", "contact_session_created_at", "customer_id", "conversation_id", "inbox_id"),
     *("channel", "direction", "agent_accepted_at", "contact_session_routed_at", "agent_id", "sla_fulfilled_at"),

@@ -5,10 +5,11 @@
     session's own ``load_files``: Snowflake's COPY naming every file) →
     rows loaded == rows expected? → ledger SUCCEEDED → COMMIT
 
-On any error after BEGIN the runner sends an explicit ROLLBACK before anything else: Snowflake keeps a
-transaction open after a failed statement, and a COMMIT there would commit the TRUNCATE (see
-reference/warehouse.md §3). Then the ledger row is marked FAILED and a ``LoadError`` (or the backend's
-``TransientError``) naming the table is raised; the table keeps its previous rows.
+On any error after BEGIN the runner sends an explicit ROLLBACK before anything else: Snowflake keeps a transaction
+open after a failed statement, and a COMMIT there would commit the TRUNCATE
+(docs.snowflake.com/en/sql-reference/transactions, "Failed statements within a transaction"). Then the ledger row is
+marked FAILED and a ``LoadError`` (or the backend's ``TransientError``) naming the table is raised; the table keeps
+its previous rows.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Local (DuckDB): the project attaches every client database file (WBP_DB_DEV, CND_DB_DEV, CORE_DB_DEV), so the
 run holds the write lock of each (``xo_core.warehouse.duckdb.locking``, the loaders' lock) from before dbt
 opens a file until after its DuckDB instance is closed: dbt-duckdb keeps the files open in a process-wide
-environment after ``dbtRunner`` returns (stack.md), which would block every loader and reader.
+environment after ``dbtRunner`` returns (seen here), which would block every loader and reader.
 A failure raises ``DbtBuildError`` naming each failed node; a failed data test also shows its first rows,
 got by running the test's compiled query again (``dbt show --inline``), which works the same on DuckDB and
 Snowflake and costs nothing when every test passes (``store_failures`` would write a table per test per run).

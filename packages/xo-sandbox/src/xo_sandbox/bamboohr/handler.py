@@ -44,7 +44,7 @@ class BambooHRHandler(SimulatorHandler):
             self._error(refused.status, refused.message)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        # BambooHR puts the error text in a header, not the body (source-apis.md §5).
+        # BambooHR puts the error text in a header, not the body (as public BambooHR clients report).
         self.send_bytes(status, b"", "text/html", {ERROR_HEADER: message, **(headers or {})})
 
     def control(self, path: str, body: bytes) -> bool:

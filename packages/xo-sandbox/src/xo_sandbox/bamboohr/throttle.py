@@ -1,4 +1,4 @@
-"""BambooHR's throttling: no published numbers, only "be ready for a 503" (source-apis.md §5).
+"""BambooHR's throttling: no published numbers, only "be ready for a 503" (documentation.bamboohr.com/docs/api-details).
 
 The sandbox allows ``budget`` API requests per rolling ``per_seconds`` per company; past it, 503 with
 ``Retry-After: retry_after`` and an ``X-BambooHR-Error-Message``. Refused requests do not use up the budget.

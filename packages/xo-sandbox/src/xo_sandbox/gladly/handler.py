@@ -95,7 +95,7 @@ class GladlyHandler(SimulatorHandler):
             limiter.release_report()
 
     def _too_many(self, detail: str, headers: dict[str, str]) -> None:
-        # Deliberately no Retry-After: Gladly does not send one (source-apis.md §1.5).
+        # Deliberately no Retry-After: Gladly documents none (developer.gladly.com/rest/, "Rate Limit").
         self.send_json(429, {"errors": [{"code": "too_many_requests", "detail": detail}]}, headers)
 
     def _report(self, org: str, path: str, body: bytes, headers: dict[str, str]) -> None:

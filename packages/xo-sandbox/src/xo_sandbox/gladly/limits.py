@@ -1,4 +1,4 @@
-"""Gladly's rate limits per organization (source-apis.md §1.5), with an injectable clock for tests.
+"""Gladly's rate limits per organization (developer.gladly.com/rest/, "Rate Limit"), with an injectable clock for tests.
 
 - every API request: ``requests_per_second`` in a rolling second (reported in ``Ratelimit-*-Second`` headers);
 - report POSTs: ``reports_per_minute`` in a rolling minute and ``reports_in_flight`` at once.

@@ -1,4 +1,7 @@
-"""Google's JSON error shape (source-apis.md §3.5, §4), shared by the Gmail and Sheets simulators."""
+"""Google's JSON error shape, shared by the Gmail and Sheets simulators.
+
+As documented at developers.google.com/gmail/api/guides/handle-errors and developers.google.com/sheets/api/limits.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sprout's rate limit (60 requests a minute per customer account, source-apis.md §2.4), with a clock for tests.
+"""Sprout's rate limit (60 requests a minute per customer account: api.sproutsocial.com/docs/), with a test clock.
 
 Over the limit → 429 ``{"error": ...}`` with no ``Retry-After`` (Sprout's docs name none). Refused requests do
 not use up quota. The monthly quota (250,000) is not simulated.

@@ -1,9 +1,10 @@
 """Gladly's report endpoints as streams of CSV records, with the quirks of the real API handled.
 
-Quirks handled (source-apis.md §1.3, §1.5): a UTF-8 BOM; blank lines before the header; an empty body for an
-empty window (no header at all); an error text served instead of CSV (``Unexpected error occurred``, or a
-Content-Type that is not CSV) → ``SourceDataError``, never a one-column table; 400 ``{"errors": [...]}`` →
-``TerminalError`` listing ``attr: detail``; a silent row cap → ``RowCapReached`` once ``row_cap`` rows arrive.
+Quirks handled (seen by public clients of Gladly's Reports API, e.g. PostHog's Gladly source): a UTF-8 BOM; blank
+lines before the header; an empty body for an empty window (no header at all); an error text served instead of CSV
+(``Unexpected error occurred``, or a Content-Type that is not CSV) → ``SourceDataError``, never a one-column table;
+400 ``{"errors": [...]}`` → ``TerminalError`` listing ``attr: detail``; a silent row cap → ``RowCapReached`` once
+``row_cap`` rows arrive.
 
 Every call takes ``consume``, which reads the records inside the retry scope: a body that breaks off part way
 makes the client ask again and call ``consume`` afresh, so ``consume`` must start from nothing each time.
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 
 from xo_core.errors import SourceDataError, TerminalError
+from xo_core.extractors.base import PooledClient
 from xo_core.extractors.csv_sink import iter_csv_records
 from xo_core.extractors.http import ERROR_TEXT_CHARS, RetryingHttpClient, RetryPolicy
 
@@ -98,7 +100,7 @@ def work_session_events_body(start_at: datetime, end_at: datetime) -> dict[str, 
     }
 
 
-class GladlyClient:
+class GladlyClient(PooledClient[RetryingHttpClient]):
     """HTTP Basic (agent email, API token) against one Gladly organization, retrying transient failures."""
 
     def __init__(
@@ -126,16 +128,6 @@ class GladlyClient:
             secrets=(token,),
             name="gladly",
         )
-
-    def __enter__(self) -> GladlyClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
 
     def _pace(self) -> None:
         """Space this client's report requests ``report_interval`` apart, so a run of them (the day-by-day

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from xo_core.extractors import ExtractorConfig, WindowShape, field_error
+from xo_core.suggest import did_you_mean
 
-# The ``metricSet`` enum of Gladly's OpenAPI (source-apis.md §1.2), exactly as documented.
+# The ``metricSet`` enum of Gladly's OpenAPI (developer.gladly.com/rest/#tag/Reports), exactly as documented.
 GLADLY_METRIC_SETS: frozenset[str] = frozenset(
     {
         # Agent reports
@@ -207,9 +207,7 @@ class GladlyExtractorConfig(ExtractorConfig):
     @classmethod
     def _documented_metric_set(cls, value: str | None) -> str | None:
         if value is not None and value not in GLADLY_METRIC_SETS:
-            close = difflib.get_close_matches(value, sorted(GLADLY_METRIC_SETS), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(f"unknown metric_set {value!r}{hint}")
+            raise ValueError(f"unknown metric_set {value!r}{did_you_mean(value, GLADLY_METRIC_SETS)}")
         return value
 
     @model_validator(mode="after")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import IO, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from xo_core.errors import ConfigError, SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
@@ -42,6 +42,7 @@ from xo_core.extractors.gladly.client import (
 from xo_core.extractors.gladly.config import REPORTS_PER_MINUTE, GladlyExtractorConfig
 from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
+from xo_core.timezones import zone_named
 
 SOURCE_TYPE = "gladly_api"
 EXTRACTOR_VERSION = "gladly/1"
@@ -75,7 +76,7 @@ class GladlyExtractor(HttpExtractor):
     def extract(self, request: ExtractRequest[GladlyExtractorConfig]) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""
         config = request.config
-        tz = _zone(request.timezone)
+        tz = zone_named(request.timezone)
         whole = _whole_part(config, request, tz)
         conn = request.require_connection()
         client = GladlyClient(
@@ -183,13 +184,6 @@ def _base_url(config: GladlyExtractorConfig, request: ExtractRequest) -> str:
     if not host:
         raise ConfigError("no Gladly host: set extractor.host or the host of the connection", field="extractor.host")
     return base_url_for(host)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"unknown timezone {name!r}", field="timezone") from exc
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:

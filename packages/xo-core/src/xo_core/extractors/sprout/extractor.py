@@ -32,9 +32,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from xo_core.errors import ConfigError, SourceDataError
+from xo_core.errors import SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.http import HttpExtractor, RetryPolicy
@@ -45,6 +45,7 @@ from xo_core.extractors.sprout.client import (
     messages_path,
 )
 from xo_core.extractors.sprout.config import SproutExtractorConfig
+from xo_core.timezones import zone_named
 
 SOURCE_TYPE = "sprout_api"
 EXTRACTOR_VERSION = "sprout/2"
@@ -76,7 +77,7 @@ class SproutExtractor(HttpExtractor):
     def extract(self, request: ExtractRequest[SproutExtractorConfig]) -> ExtractResult:
         """Write the window's CSV and manifest to ``request.bucket``/``request.key``."""
         config = request.config
-        body = messages_body(config, request.window_start, request.window_end, _zone(request.timezone))
+        body = messages_body(config, request.window_start, request.window_end, zone_named(request.timezone))
         conn = request.require_connection()
         base_url = conn.base_url() if conn.host else DEFAULT_BASE_URL
         client = SproutClient(
@@ -182,10 +183,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return json.dumps(value)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"unknown timezone {name!r}", field="timezone") from exc

@@ -57,7 +57,7 @@ class DuckDBSession:
         # row_number() OVER () over the scan. With preserve_insertion_order (the default, never turned
         # off here) the parallel CSV scan hands rows on in file order, so the ordinality is the data
         # row's position in the file, counted per record (a quoted newline does not start a row). It
-        # serialises that step to one core (stack.md: ~445 k vs ~775 k rows/s; measured here 2.3 s vs
+        # serialises that step to one core (bench/README.md, "load_bronze"; measured here 2.3 s vs
         # 1.2 s for 3 M rows/258 MB); the cheaper alternatives (a staging table's rowid, numbering after
         # the insert) depend on storage internals and numbered rows wrongly when tried, so correctness wins.
         # Naming the ordinality column _XO_FILE_ROW_NUMBER keeps it apart from any source column.

@@ -1,9 +1,10 @@
 """A ``LoadSession`` over one snowflake-connector-python connection (autocommit on, explicit BEGIN/COMMIT).
 
 Every statement goes through one cursor; its ``sfqid`` is kept (``query_ids``) and logged at INFO with the
-statement's first line. The rows of all files come in through one COPY naming every file (at most 1,000
-per COPY, several COPYs in the same transaction beyond that), and the rows loaded are the sum of the
-COPY result's ``rows_loaded`` column: ``cursor.rowcount`` counts files (warehouse.md §7).
+statement's first line. The rows of all files come in through one COPY naming every file (at most 1,000 per COPY,
+several COPYs in the same transaction beyond that), and the rows loaded are the sum of the COPY result's
+``rows_loaded`` column: ``cursor.rowcount`` counts files (docs.snowflake.com/en/sql-reference/sql/copy-into-table,
+"Output").
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ class SnowflakeSession:
 
     def check_files(self, plan: FullRefreshPlan) -> None:
         # Only the mapping to stage paths is checked here: a COPY that names a missing file fails
-        # (warehouse.md §6) and is rolled back with the TRUNCATE, so no LIST round trip is needed.
+        # (docs.snowflake.com/en/sql-reference/sql/copy-into-table, FILES) and is rolled back with the
+        # TRUNCATE, so no LIST round trip is needed.
         self._staged(plan, plan.files)
 
     def load_file(self, plan: FullRefreshPlan, file: LoadFile) -> int:

@@ -50,7 +50,8 @@ def copy_force(mode: CopyMode) -> bool:
     """``FORCE = TRUE`` only when the same transaction truncates the table.
 
     FORCE reloads files whatever the load history says; after a TRUNCATE that is what a rerun needs
-    (warehouse.md §4), but an append that is retried would load the same rows twice.
+    (docs.snowflake.com/en/sql-reference/sql/copy-into-table, FORCE), but an append that is retried would
+    load the same rows twice.
     """
     return mode is CopyMode.REPLACE
 

@@ -47,7 +47,8 @@ def _offset(token: str, q: str) -> int | None:
 class GmailHandler(GoogleHandler):
     """One connection to the Gmail simulator."""
 
-    units_per_request = 5  # list, get and attachments.get each cost 5 quota units (source-apis.md §3.5)
+    # list, get and attachments.get each cost 5 quota units (developers.google.com/gmail/api/reference/quota)
+    units_per_request = 5
     sandbox: GmailSandbox
 
     def api(self, url: SplitResult, body: bytes) -> None:

@@ -1,4 +1,6 @@
-"""Gmail's ``q`` search syntax, the part the simulator understands (source-apis.md §3.2).
+"""Gmail's ``q`` search syntax, the part the simulator understands.
+
+As documented at support.google.com/mail/answer/7190 and developers.google.com/gmail/api/guides/filtering.
 
 ``from:``, ``subject:``, ``has:attachment``, ``filename:`` (an extension like ``csv``, or a whole file name),
 ``after:``/``before:`` (epoch seconds, or a date ``2025/01/14`` meaning midnight Pacific time, as Gmail reads
