@@ -139,7 +139,10 @@ def test_the_pools_of_the_generated_dags_are_imported_into_the_local_airflow(
 ) -> None:
     home = tmp_path / "xo-home"
     airflow = Path(sys.executable).parent / "airflow"
-    env = {**os.environ, "AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_"))}
+    env = {**kept, "AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    for name in [k for k in os.environ if k.startswith("AIRFLOW")]:
+        monkeypatch.delenv(name)  # what earlier tests of this process set must not reach `xo setup`
     subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True)
     monkeypatch.setenv("XO_HOME", str(home))
     (bosun_git_checkout / ".venv" / "bin").mkdir(parents=True)

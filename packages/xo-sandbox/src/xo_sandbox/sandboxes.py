@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from xo_core.extractors.registry import source_for
 from xo_sandbox.bamboohr import DEFAULT_API_KEY as BAMBOOHR_KEY
 from xo_sandbox.bamboohr import BambooHRSandbox
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS as GLADLY_CREDENTIALS
@@ -61,8 +62,9 @@ class Sandboxes:
             user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
             env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
         env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=BAMBOOHR_KEY)
-        env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn("google", self.gmail.url, password=GMAIL_TOKENS[0])
-        env["AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT"] = _conn("google", self.sheets.url, password=SHEETS_TOKENS[0])
+        google = source_for("google_sheets").connection.conn_type  # the type the registered source declares
+        env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn(google, self.gmail.url, password=GMAIL_TOKENS[0])
+        env["AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT"] = _conn(google, self.sheets.url, password=SHEETS_TOKENS[0])
         env["AIRFLOW_CONN_SPROUT_DEFAULT"] = _conn("http", self.sprout.url, password=SPROUT_TOKEN)
         return env
 
