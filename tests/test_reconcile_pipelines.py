@@ -22,6 +22,7 @@ from xo_core.storage.factory import object_store_for
 from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
 from xo_foundry.transform.dbt_runner import run_dbt_build
+from xo_sandbox.bamboohr.employees import roster
 from xo_sandbox.gladly import truth as gladly_truth
 from xo_sandbox.gladly import work_sessions as gladly_work_sessions
 from xo_sandbox.gladly.orgs import get_org
@@ -53,6 +54,8 @@ VOLATILE = {"_XO_LOADED_AT", "_XO_RUN_ID", "_XO_SOURCE_FILE"}
 CHANGED_ROW = 5  # sheet row 5: the fourth agent (row 1 is the header)
 NEW_TEAM = "Retail Stores"
 NEW_TITLE = "Senior Customer Experience Agent"
+# Entered in BambooHR before day 2's run, effective on the day of day 3's run.
+DATED_CHANGE = {"department": "Quality Assurance", "supervisorEId": 101}
 
 type Tables = dict[str, list[tuple[Any, ...]]]
 
@@ -84,6 +87,8 @@ class Scenario:
     old_team: str = ""
     old_title: str = ""
     changed_at: datetime | None = None
+    dated_employee_id: int = 0
+    dated_versions_day2: list[tuple[Any, ...]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     unit_tests: dict[str, str] = field(default_factory=dict)
 
@@ -128,6 +133,8 @@ def _run_day(scenario: Scenario, day: date, label: str) -> None:
     scenario.sandboxes.gladly.clock = first_pull(day).timestamp
     env = environment()
     object_store_for(env.object_store_url).put_bytes(env.landing_bucket, qa_scores_key(day), qa_scores_csv(day))
+    # BambooHR answers with the values in effect on the day a run on schedule pulls: the day after `day`.
+    scenario.sandboxes.bamboohr.set_today(day + timedelta(days=1))
     for ref in PIPELINES:
         pipeline = load_pipeline(DEFAULT_CONFIG_ROOT / f"{ref}.yaml")
         started = perf_counter()
@@ -164,6 +171,25 @@ def _change_roster_and_bamboohr(scenario: Scenario, day: date) -> None:
     bamboohr.change_employee(scenario.changed_employee_id, {"jobTitle": NEW_TITLE}, at=scenario.changed_at)
 
 
+def _enter_future_dated_bamboohr_change(scenario: Scenario, entered_on: date, effective: date) -> None:
+    """A department and supervisor change entered on ``entered_on`` for ``effective``, another agent than the
+    one whose title changes at once."""
+    bamboohr = scenario.sandboxes.bamboohr
+    scenario.dated_employee_id = bamboohr.find(get_org("condenast").agents[0].email).id
+    entered = datetime.combine(entered_on, time(11), ZONE)
+    bamboohr.change_employee(scenario.dated_employee_id, DATED_CHANGE, at=entered, effective=effective)
+
+
+def _employee_versions(home: Path, employee_id: int) -> list[tuple[Any, ...]]:
+    return _query(
+        home,
+        "CORE_DB_DEV",
+        "select DEPARTMENT, SUPERVISOR_EMPLOYEE_ID, VALID_FROM, VALID_TO, IS_CURRENT from GOLD.dim_employees"
+        " where EMPLOYEE_ID = ? order by VALID_FROM",
+        [employee_id],
+    )
+
+
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     """Own simulators (this scenario changes their data) and XO_HOME; days 1, 2, day 2 again, changes, day 3."""
@@ -177,7 +203,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         days = _data_days(date.today())
         run = Scenario(home=home, days=days, sandboxes=sandboxes)
         _run_day(run, days[0], "day1")
+        _enter_future_dated_bamboohr_change(run, days[1], days[2] + timedelta(days=1))
         _run_day(run, days[1], "day2")
+        run.dated_versions_day2 = _employee_versions(home, run.dated_employee_id)
         _run_day(run, days[1], "day2_again")
         _change_roster_and_bamboohr(run, days[2])
         _run_day(run, days[2], "day3")
@@ -236,9 +264,26 @@ def test_late_changes_become_a_second_version_with_valid_from_and_to(scenario: S
         (NEW_TITLE, True),
     ]
     assert employee_versions[0][2] == changed == employee_versions[1][1]
-    # every other roster row and employee kept a single version
+    # every other roster row and employee kept a single version (but the future-dated change, below)
     assert _query(home, "WBP_DB_DEV", "select count(*) from GOLD.dim_agent_history where not IS_CURRENT") == [(1,)]
-    assert _query(home, "CORE_DB_DEV", "select count(*) from GOLD.dim_employees where not IS_CURRENT") == [(1,)]
+    assert _query(home, "CORE_DB_DEV", "select count(*) from GOLD.dim_employees where not IS_CURRENT") == [(2,)]
+
+
+def test_a_future_dated_change_is_current_from_its_effective_day_not_before(scenario: Scenario) -> None:
+    before = next(e for e in roster() if e.id == scenario.dated_employee_id)
+    old_department, old_supervisor = before.department, before.supervisor_id
+    assert scenario.sandboxes.bamboohr.staff_by_id()[before.id].department == DATED_CHANGE["department"]  # by now
+    # entered before day 2's run, effective on day 3's: day 2 still shows the old values as current
+    assert [(d, s, current) for d, s, _, _, current in scenario.dated_versions_day2] == [
+        (old_department, old_supervisor, True)
+    ]
+    versions = _employee_versions(scenario.home, scenario.dated_employee_id)
+    assert [(d, s, current) for d, s, _, _, current in versions] == [
+        (old_department, old_supervisor, False),
+        (DATED_CHANGE["department"], DATED_CHANGE["supervisorEId"], True),
+    ]
+    effective = datetime.combine(scenario.days[2] + timedelta(days=1), time(), ZONE).astimezone(UTC)
+    assert versions[0][3] == effective.replace(tzinfo=None) == versions[1][2]
 
 
 def test_every_agent_is_its_bamboohr_employee_by_id_with_the_current_title(scenario: Scenario) -> None:

@@ -8,7 +8,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from xo_core.extractors.http import RetriesExhausted, RetryPolicy
 from xo_core.extractors.registry import get_extractor
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.local import LocalObjectStore
-from xo_sandbox.bamboohr import DEFAULT_API_KEY, BambooHRSandbox, Throttle, truth
+from xo_sandbox.bamboohr import DEFAULT_API_KEY, LIMITED_API_KEY, BambooHRSandbox, Throttle, truth
 from xo_sandbox.bamboohr.fields import DIRECTORY_FIELDS
 from xo_sandbox.gladly.limits import ManualClock
 from xo_sandbox.gladly.orgs import get_org
@@ -128,8 +128,49 @@ def test_custom_report_keeps_every_row_whatever_the_window(bamboo: BambooHRSandb
     assert all(moment < START for moment in changed)  # none in the window, all kept
     assert {r[HISTORY_FIELDS.index("status")] for r in rows} == {"Active", "Inactive"}
     entry = bamboo.requests()[0]
-    assert entry["query"] == "format=JSON&onlyCurrent=false"
+    assert entry["query"] == "format=JSON&onlyCurrent=true"
     assert entry["body"] == {"title": "xo-data employees", "fields": HISTORY_FIELDS}
+    assert result.manifest.request["query"] == {"format": "JSON", "onlyCurrent": "true"}
+
+
+def test_a_future_dated_change_is_extracted_only_from_its_effective_day(tmp_path: Path) -> None:
+    with BambooHRSandbox(today=date(2025, 1, 15)) as sandbox:
+        employee = sandbox.find(get_org("warbyparker").agents[3].email)
+        entered = datetime(2025, 1, 14, 15, tzinfo=UTC)
+        sandbox.change_employee(employee.id, {"jobTitle": "Team Lead"}, at=entered, effective=date(2025, 2, 1))
+        titles = []
+        for today in (date(2025, 1, 15), date(2025, 1, 31), date(2025, 2, 1)):
+            sandbox.set_today(today)
+            run = _Run(tmp_path / today.isoformat())
+            run.extract(sandbox, report="custom", fields=HISTORY_FIELDS)
+            titles.append(next(r[4] for r in run.rows() if r[0] == str(employee.id)))
+    assert titles == [employee.job_title, employee.job_title, "Team Lead"]
+
+
+def test_a_field_the_key_may_not_read_fails_the_extract_naming_it(bamboo: BambooHRSandbox, run: _Run) -> None:
+    fields = ["id", "workEmail", "supervisorEId", "lastChanged"]
+    with pytest.raises(TerminalError, match=r"supervisorEId.*allow_missing_fields") as caught:
+        run.extract(bamboo, key=LIMITED_API_KEY, report="custom", fields=fields)
+    assert "workEmail" not in str(caught.value) and run.files() == []
+
+
+def test_allow_missing_fields_leaves_the_dropped_field_out_and_says_so(
+    bamboo: BambooHRSandbox, run: _Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    fields = ["id", "workEmail", "supervisorEId", "lastChanged"]
+    result = run.extract(bamboo, key=LIMITED_API_KEY, report="custom", fields=fields, allow_missing_fields=True)
+    header, *rows = run.rows()
+    assert header == result.manifest.header == ["id", "workEmail", "lastChanged"]
+    assert len(rows) == truth.total_count() and all(row[1] for row in rows)
+    assert result.manifest.request["missing_fields"] == ["supervisorEId"]
+    assert "supervisorEId" in caplog.text
+
+
+def test_a_field_asked_by_number_fails_the_extract_naming_its_indexed_key(bamboo: BambooHRSandbox, run: _Run) -> None:
+    with pytest.raises(TerminalError, match=r"'11' came back as '11\.0'") as caught:
+        run.extract(bamboo, report="custom", fields=["id", "11"])
+    assert "alias" in str(caught.value) and run.files() == []
 
 
 def test_a_changed_employee_shows_the_change_and_its_last_changed(tmp_path: Path) -> None:
@@ -158,7 +199,7 @@ def test_a_wrong_key_is_a_credential_error_quoting_bamboohr(bamboo: BambooHRSand
     ("config", "match"),
     [
         ({"company": "nosuchco"}, "HTTP 404.*Company 'nosuchco' not found.*company_domain"),
-        ({"report": "custom", "fields": ["id", "shoeSize"]}, "HTTP 400.*Unknown field.*shoeSize"),
+        ({"report": "custom", "fields": ["id", "shoeSize"]}, "did not answer.*shoeSize"),
     ],
 )
 def test_refusals_are_terminal_and_name_the_reason(
@@ -194,9 +235,11 @@ def test_a_slow_answer_times_out_and_is_retried(bamboo: BambooHRSandbox, tmp_pat
     assert run.extract(bamboo).row_count == truth.active_count() and len(run.sleeps) == 1
 
 
-def test_throttling_waits_as_long_as_retry_after_says(tmp_path: Path) -> None:
+@pytest.mark.parametrize("status", [503, 429])  # 503 today; 429 with Retry-After from 16 September 2026
+def test_throttling_waits_as_long_as_retry_after_says(tmp_path: Path, status: int) -> None:
     clock = ManualClock()
-    with BambooHRSandbox(throttle=Throttle(budget=1, per_seconds=60, retry_after=60, clock=clock)) as sandbox:
+    throttle = Throttle(budget=1, per_seconds=60, retry_after=60, clock=clock, status=status)
+    with BambooHRSandbox(throttle=throttle) as sandbox:
         run = _Run(tmp_path)
 
         def sleep(seconds: float) -> None:  # waiting moves the simulator's clock, so no real time passes
@@ -207,7 +250,7 @@ def test_throttling_waits_as_long_as_retry_after_says(tmp_path: Path) -> None:
         run.extract(sandbox)
         run.extract(sandbox)
     assert run.sleeps == [60.0]
-    assert [e["status"] for e in sandbox.requests()] == [200, 503, 200]
+    assert [e["status"] for e in sandbox.requests()] == [200, status, 200]
 
 
 def test_endless_throttling_gives_up_as_transient_with_the_reason(bamboo: BambooHRSandbox, run: _Run) -> None:

@@ -87,6 +87,35 @@ SECOND_SOURCE = """\
       target_table: GLADLY_CONTACT_TIMESTAMPS
 """
 
+# A BambooHR custom report (the history pipeline's shape); line 21 is its fields list.
+BAMBOOHR = """\
+dag:
+  domain: core
+  pipeline_name: bamboohr_history
+  pipeline_type: snowflake_load
+  schedule: "30 5 * * *"
+  time_window:
+    refresh_type: daily
+    lag: { days: 1 }
+    timezone: "America/New_York"
+globals:
+  snowflake:
+    database: CORE_DB_DEV
+    schema: BRONZE
+sources:
+  employee_history:
+    source_type: bamboohr_api
+    load_strategy: full_refresh
+    extractor:
+      company_domain: xodata
+      report: custom
+      fields: [id, lastChanged]
+    snowflake:
+      target_table: BAMBOOHR_EMPLOYEE_HISTORY
+"""
+BAMBOOHR_EXTRACTOR = "sources.employee_history.extractor"
+TOO_MANY_FIELDS = ", ".join(f"customField{n}" for n in range(401))
+
 CASES: list[tuple[str, str, list[str]]] = [
     (
         "unknown top key",
@@ -398,6 +427,19 @@ CASES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "a BambooHR custom report of more than 400 fields",
+        BAMBOOHR.replace("[id, lastChanged]", f"[{TOO_MANY_FIELDS}]"),
+        [f"p.yaml:21: {BAMBOOHR_EXTRACTOR}.fields: 401 fields; BambooHR takes at most 400 in one custom report"],
+    ),
+    (
+        "a BambooHR allow_missing_fields that is not a boolean",
+        BAMBOOHR.replace("      report: custom\n", "      report: custom\n      allow_missing_fields: sometimes\n"),
+        [
+            f"p.yaml:21: {BAMBOOHR_EXTRACTOR}.allow_missing_fields: "
+            "Input should be a valid boolean, unable to interpret input"
+        ],
+    ),
+    (
         "several errors, all reported, sorted by line",
         edit(
             ("target_table: GLADLY_CONTACT_TIMESTAMPS", "target_table: gladly"),
@@ -454,3 +496,5 @@ def test_the_unedited_text_is_valid(tmp_path: Path) -> None:
     assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "warbyparker_gladly_daily"
     (tmp_path / "p.yaml").write_text(SPROUT)
     assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "warbyparker_gladly_daily"
+    (tmp_path / "p.yaml").write_text(BAMBOOHR)
+    assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "core_bamboohr_history"

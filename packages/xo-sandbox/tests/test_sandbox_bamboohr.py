@@ -1,21 +1,31 @@
 """The BambooHR simulator alone, over HTTP on 127.0.0.1: staff, directory, custom reports, auth, throttling,
-faults and employee changes."""
+faults and employee changes (effective dates, fields a key may not read)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from xo_sandbox.bamboohr import DEFAULT_API_KEY, ERROR_HEADER, BambooFault, BambooHRSandbox, Throttle, truth
+from xo_sandbox.bamboohr import (
+    DEFAULT_API_KEY,
+    ERROR_HEADER,
+    LIMITED_API_KEY,
+    BambooFault,
+    BambooHRSandbox,
+    Throttle,
+    truth,
+)
 from xo_sandbox.gladly.limits import ManualClock
 from xo_sandbox.gladly.orgs import get_org
 
 JSON = {"Accept": "application/json"}
-CUSTOM = "/reports/custom?format=JSON&onlyCurrent=false"
+CUSTOM = "/reports/custom?format=JSON"
+FUTURE = "/reports/custom?format=JSON&onlyCurrent=false"
 
 
 @pytest.fixture
@@ -75,14 +85,78 @@ def test_custom_report_returns_every_status_in_field_order(bamboo_client: httpx.
     inactive = [r for r in rows if r["status"] == "Inactive"]
     assert len(inactive) == 6 and all(r["terminationDate"] for r in inactive)
     assert all(r["terminationDate"] is None for r in rows if r["status"] == "Active")
-    current = _custom(bamboo_client, fields, "/reports/custom?format=JSON&onlyCurrent=true").json()
-    assert len(current["employees"]) == truth.active_count()
+    # onlyCurrent does not select by status: both answers hold every employee (nothing is future-dated here)
+    for query in (FUTURE, "/reports/custom?format=JSON&onlyCurrent=true"):
+        assert _custom(bamboo_client, fields, query).json()["employees"] == rows
 
 
-def test_custom_report_refuses_unknown_fields_in_the_error_header(bamboo_client: httpx.Client) -> None:
-    answer = _custom(bamboo_client, ["firstName", "favouriteColour"])
-    assert answer.status_code == 400
-    assert answer.headers[ERROR_HEADER] == "Unknown field(s): favouriteColour"
+def test_future_dated_changes_show_only_with_only_current_false_until_their_day(bamboo: BambooHRSandbox) -> None:
+    bamboo.set_today(date(2025, 3, 10))
+    agent = bamboo.find(get_org("warbyparker").agents[0].email)
+    lead = bamboo.find(get_org("condenast").agents[1].email)
+    entered = datetime(2025, 3, 3, 15, tzinfo=UTC)
+    promotion = {"jobTitle": "Team Lead", "supervisorEId": 101}
+    bamboo.change_employee(agent.id, promotion, at=entered, effective=date(2025, 4, 1))
+    answer = httpx.post(
+        f"{bamboo.url}/_sandbox/employees/{lead.id}",
+        json={"status": "Inactive", "lastChanged": entered.isoformat(), "effectiveDate": "2025-03-31"},
+    )
+    assert answer.status_code == 200, answer.text
+    fields = ["jobTitle", "supervisorEId", "status", "terminationDate", "lastChanged"]
+
+    def report(query: str) -> dict[str, tuple[Any, ...]]:
+        base = f"{bamboo.url}/api/gateway.php/xodata/v1"
+        with httpx.Client(base_url=base, auth=(DEFAULT_API_KEY, "x")) as client:
+            rows = _custom(client, fields, query).json()["employees"]
+        return {r["id"]: tuple(r[f] for f in fields) for r in rows if r["id"] in (str(agent.id), str(lead.id))}
+
+    stamp = "2025-03-03T15:00:00+00:00"  # entering a dated change moves lastChanged at once
+    before = {
+        str(agent.id): (agent.job_title, str(agent.supervisor_id), "Active", None, stamp),
+        str(lead.id): (lead.job_title, str(lead.supervisor_id), "Active", None, stamp),
+    }
+    after = {
+        str(agent.id): ("Team Lead", "101", "Active", None, stamp),
+        str(lead.id): (lead.job_title, str(lead.supervisor_id), "Inactive", "2025-03-31", stamp),
+    }
+    assert report(CUSTOM) == before and report(FUTURE) == after
+    assert lead.work_email in _directory_emails(bamboo)
+    bamboo.set_today(date(2025, 3, 31))  # the termination's day: in effect; the promotion still ahead
+    assert report(CUSTOM) == {str(agent.id): before[str(agent.id)], str(lead.id): after[str(lead.id)]}
+    assert lead.work_email not in _directory_emails(bamboo)
+    httpx.post(f"{bamboo.url}/_sandbox/today", json={"today": "2025-04-01"}).raise_for_status()
+    assert report(CUSTOM) == after == report(FUTURE)
+
+
+def _directory_emails(sandbox: BambooHRSandbox) -> set[str]:
+    url = f"{sandbox.url}/api/gateway.php/xodata/v1/employees/directory"
+    return {e["workEmail"] for e in httpx.get(url, auth=(DEFAULT_API_KEY, "x"), headers=JSON).json()["employees"]}
+
+
+def test_fields_the_key_may_not_read_or_unknown_are_dropped_with_200(bamboo: BambooHRSandbox) -> None:
+    fields = ["id", "workEmail", "payRate", "supervisorEId", "favouriteColour"]
+    base = f"{bamboo.url}/api/gateway.php/xodata/v1"
+    with httpx.Client(base_url=base, auth=(DEFAULT_API_KEY, "x")) as full:
+        everything = _custom(full, fields).json()
+    with httpx.Client(base_url=base, auth=(LIMITED_API_KEY, "x")) as limited:
+        answer = _custom(limited, fields)
+        directory = limited.get("/employees/directory", headers=JSON).json()
+    assert [f["id"] for f in everything["fields"]] == ["id", "workEmail", "payRate", "supervisorEId"]
+    assert answer.status_code == 200 and [f["id"] for f in answer.json()["fields"]] == ["id", "workEmail"]
+    assert all(set(e) == {"id", "workEmail"} for e in answer.json()["employees"])
+    assert "supervisor" not in {f["id"] for f in directory["fields"]} | set(directory["employees"][0])
+
+
+def test_fields_asked_by_number_answer_under_an_indexed_key(bamboo_client: httpx.Client) -> None:
+    body = _custom(bamboo_client, ["id", "11", "jobTitle"]).json()  # 11: workEmail in the sandbox's numbering
+    assert [f["id"] for f in body["fields"]] == ["id", "11.0", "jobTitle"]
+    assert all(set(e) == {"id", "11.0", "jobTitle"} and "@" in str(e["11.0"]) for e in body["employees"])
+
+
+def test_more_than_400_fields_is_a_400_in_the_error_header(bamboo_client: httpx.Client) -> None:
+    assert _custom(bamboo_client, ["firstName"] * 400).status_code == 200
+    answer = _custom(bamboo_client, ["firstName"] * 401)
+    assert answer.status_code == 400 and "401 requested, the limit is 400" in answer.headers[ERROR_HEADER]
 
 
 @pytest.mark.parametrize(
@@ -102,14 +176,16 @@ def test_auth_and_company_refusals_carry_the_error_header(
     assert bamboo.requests()[-1]["status"] == status
 
 
-def test_throttle_answers_503_with_retry_after_until_the_window_moves() -> None:
+@pytest.mark.parametrize("status", [503, 429])  # 503 today; 429 announced from 16 September 2026
+def test_throttle_answers_with_retry_after_until_the_window_moves(status: int) -> None:
     clock = ManualClock()
-    with BambooHRSandbox(throttle=Throttle(budget=2, per_seconds=10, retry_after=7, clock=clock)) as sandbox:
+    throttle = Throttle(budget=2, per_seconds=10, retry_after=7, clock=clock, status=status)
+    with BambooHRSandbox(throttle=throttle) as sandbox:
         url = f"{sandbox.url}/api/gateway.php/xodata/v1/employees/directory"
         with httpx.Client(auth=(DEFAULT_API_KEY, "x"), headers=JSON) as client:
             assert [client.get(url).status_code for _ in range(2)] == [200, 200]
             throttled = client.get(url)
-            assert throttled.status_code == 503 and throttled.headers["Retry-After"] == "7"
+            assert throttled.status_code == status and throttled.headers["Retry-After"] == "7"
             assert "rate limit" in throttled.headers[ERROR_HEADER]
             clock.advance(10)
             assert client.get(url).status_code == 200

@@ -20,6 +20,8 @@ from functools import cache
 from xo_sandbox.gladly.orgs import get_org, stable_seed
 
 COMPANY = "xodata"
+COMPANY_TIMEZONE = "America/New_York"
+"""The company's time zone: its calendar day decides which dated changes are in effect."""
 FIRST_ID = 101
 ROSTER_AS_OF = datetime(2025, 1, 1, tzinfo=UTC)
 """Every ``lastChanged`` of the base roster is before this moment."""

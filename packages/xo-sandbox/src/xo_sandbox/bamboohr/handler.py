@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, parse_qs
 
 from xo_sandbox.bamboohr import render
 from xo_sandbox.bamboohr.faults import BambooFault
-from xo_sandbox.bamboohr.fields import FIELDS
+from xo_sandbox.bamboohr.fields import MAX_REPORT_FIELDS, columns_for
 from xo_sandbox.http import SimulatorHandler
 
 if TYPE_CHECKING:
-    from xo_sandbox.bamboohr.server import BambooHRSandbox
+    from xo_sandbox.bamboohr.server import ApiKey, BambooHRSandbox
 
 ERROR_HEADER = "X-BambooHR-Error-Message"
 _API = re.compile(r"^/api/gateway\.php/(?P<company>[^/]+)/v1(?P<path>/.*)$")
@@ -48,16 +48,28 @@ class BambooHRHandler(SimulatorHandler):
         self.send_bytes(status, b"", "text/html", {ERROR_HEADER: message, **(headers or {})})
 
     def control(self, path: str, body: bytes) -> bool:
-        """``POST /_sandbox/employees/{id}`` ``{field: value, "lastChanged": ISO time}``: change one employee."""
-        match = _EMPLOYEE.match(path)
-        if match is None or self.command != "POST":
+        """``POST /_sandbox/employees/{id}`` ``{field: value, "lastChanged": ISO time, "effectiveDate": day}``:
+        change one employee; ``POST /_sandbox/today`` ``{"today": day or null}``: pin the company's day."""
+        if self.command != "POST":
             return False
+        match = _EMPLOYEE.match(path)
         try:
+            if path == "/_sandbox/today":
+                day = json.loads(body or b"{}").get("today")
+                self.sandbox.set_today(None if day is None else date.fromisoformat(str(day)))
+                self.send_json(200, {"today": self.sandbox.today().isoformat()})
+                return True
+            if match is None:
+                return False
             changes = dict(json.loads(body) if body else {})
-            at = changes.pop("lastChanged", None)
-            when = None if at is None else _parse_time(str(at))
-            employee = self.sandbox.change_employee(int(match["id"]), changes, at=when)
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            at, effective = changes.pop("lastChanged", None), changes.pop("effectiveDate", None)
+            employee = self.sandbox.change_employee(
+                int(match["id"]),
+                changes,
+                at=None if at is None else _parse_time(str(at)),
+                effective=None if effective is None else date.fromisoformat(str(effective)),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
             self.control_error(400, str(exc))
             return True
         self.send_json(200, {"id": employee.id, "lastChanged": employee.last_changed.isoformat()})
@@ -72,34 +84,44 @@ class BambooHRHandler(SimulatorHandler):
         company, path = match["company"], match["path"]
         if company not in self.sandbox.api_keys:
             raise _Refused(404, f"Company {company!r} not found")
-        if not self.sandbox.authenticate(company, self.headers.get("Authorization")):
+        key = self.sandbox.authenticate(company, self.headers.get("Authorization"))
+        if key is None:
             raise _Refused(401, "Invalid API key (HTTP Basic: the API key as username, any password)")
         if not self.sandbox.throttler(company).allow():
-            retry = str(self.sandbox.throttle.retry_after)
-            self._error(503, "API rate limit exceeded; retry later", {"Retry-After": retry})
+            throttle = self.sandbox.throttle
+            self._error(
+                throttle.status, "API rate limit exceeded; retry later", {"Retry-After": str(throttle.retry_after)}
+            )
             return
         fault = self.sandbox.faults.take(path)
         if self._early_fault(fault):
             return
         as_json = "application/json" in self.headers.get("Accept", "")
         if self.command == "GET" and path == "/employees/directory":
-            payload, as_json = self._directory(company, as_json), as_json
+            payload, as_json = self._directory(company, key, as_json), as_json
         elif self.command == "POST" and path == "/reports/custom":
-            payload, as_json = self._custom(company, query, body, as_json)
+            payload, as_json = self._custom(company, key, query, body, as_json)
         else:
             raise _Refused(404, f"No such endpoint: {self.command} {path}")
         self._send(payload, "application/json" if as_json else "text/xml", truncate=fault is not None)
 
-    def _directory(self, company: str, as_json: bool) -> bytes:
+    def _directory(self, company: str, key: ApiKey, as_json: bool) -> bytes:
+        """Today's active staff; fields the key may not read are left out (as in a custom report)."""
         staff = self.sandbox.staff_by_id()
         current = [e for e in self.sandbox.employees(company) if e.active]
-        fields = self.sandbox.directory_fields
+        columns = columns_for(self.sandbox.directory_fields, key.hidden_fields)
         if as_json:
-            return render.directory_json(current, fields, staff)
-        return render.as_xml("directory", None, fields, render.records(current, fields, staff, id_as_text=True))
+            return render.directory_json(current, columns, staff)
+        return render.as_xml("directory", None, columns, render.records(current, columns, staff, id_as_text=True))
 
-    def _custom(self, company: str, query: str, body: bytes, accepts_json: bool) -> tuple[bytes, bool]:
-        """The report and whether it is JSON: ``format=JSON`` and an Accept of JSON, else XML."""
+    def _custom(self, company: str, key: ApiKey, query: str, body: bytes, accepts_json: bool) -> tuple[bytes, bool]:
+        """The report and whether it is JSON: ``format=JSON`` and an Accept of JSON, else XML.
+
+        As documentation.bamboohr.com/reference/request-custom-report describes it: employees of every status
+        whatever ``onlyCurrent``; ``onlyCurrent`` (default true) restricts dated fields to the values in effect
+        today, ``false`` shows future-dated values too; unknown fields and fields the key may not read are
+        omitted with 200; at most 400 fields (more: 400).
+        """
         params = {k.lower(): v[-1] for k, v in parse_qs(query).items()}
         if params.get("format", "").upper() not in ("JSON", "XML"):
             raise _Refused(400, "format must be JSON or XML in this simulator (CSV, PDF, XLS are not simulated)")
@@ -108,17 +130,17 @@ class BambooHRHandler(SimulatorHandler):
             fields = [str(f) for f in request["fields"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise _Refused(400, f"Invalid report request: the body needs a fields list ({exc})") from exc
-        unknown = [f for f in fields if f not in FIELDS]
-        if unknown:
-            raise _Refused(400, f"Unknown field(s): {', '.join(unknown)}")
-        only_current = params.get("onlycurrent", "true").lower() != "false"
-        staff = self.sandbox.staff_by_id()
-        chosen = [e for e in self.sandbox.employees(company) if e.active or not only_current]
+        if len(fields) > MAX_REPORT_FIELDS:
+            raise _Refused(400, f"Too many fields: {len(fields)} requested, the limit is {MAX_REPORT_FIELDS}")
+        columns = columns_for(fields, key.hidden_fields)
+        future = params.get("onlycurrent", "true").lower() == "false"
+        staff = self.sandbox.staff_by_id(future=future)
+        chosen = self.sandbox.employees(company, future=future)
         title = str(request.get("title") or "Report")
         if accepts_json and params["format"].upper() == "JSON":
-            return render.custom_json(title, chosen, fields, staff), True
-        rows = render.records(chosen, fields, staff, id_as_text=True)
-        return render.as_xml("report", title, fields, rows), False
+            return render.custom_json(title, chosen, columns, staff), True
+        rows = render.records(chosen, columns, staff, id_as_text=True)
+        return render.as_xml("report", title, columns, rows), False
 
     def _early_fault(self, fault: BambooFault | None) -> bool:
         """Sleep for ``slow``; answer a status or reset fault (True when the request is answered)."""

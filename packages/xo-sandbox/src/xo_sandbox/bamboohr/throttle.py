@@ -1,6 +1,8 @@
-"""BambooHR's throttling: no published numbers, only "be ready for a 503" (documentation.bamboohr.com/docs/api-details).
+"""BambooHR's throttling: no published numbers, only "be ready for a 503 Service Unavailable"
+(documentation.bamboohr.com/docs/api-details). BambooHR has announced that throttled requests get a 429 with
+``Retry-After`` from 16 September 2026; ``Throttle(status=429)`` answers that way.
 
-The sandbox allows ``budget`` API requests per rolling ``per_seconds`` per company; past it, 503 with
+The sandbox allows ``budget`` API requests per rolling ``per_seconds`` per company; past it, ``status`` with
 ``Retry-After: retry_after`` and an ``X-BambooHR-Error-Message``. Refused requests do not use up the budget.
 The clock is injectable so tests step through a window without waiting.
 """
@@ -16,12 +18,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Throttle:
-    """The budget and the monotonic clock (seconds) it is measured with."""
+    """The budget, the status a request past it gets (503 today, 429 announced), and the monotonic clock."""
 
     budget: int = 100
     per_seconds: float = 10.0
     retry_after: int = 2
     clock: Callable[[], float] = field(default=time.monotonic)
+    status: int = 503
+
+    def __post_init__(self) -> None:
+        if self.status not in (429, 503):
+            raise ValueError(f"BambooHR throttles with 503 (today) or 429 (announced), not {self.status}")
 
 
 class Throttler:

@@ -23,5 +23,5 @@ def active_count(employees: Iterable[Employee] | None = None) -> int:
 
 
 def total_count(employees: Iterable[Employee] | None = None) -> int:
-    """Rows a custom report with ``onlyCurrent=false`` returns."""
+    """Rows a custom report returns (every status, whatever ``onlyCurrent``)."""
     return sum(headcount_by_department(employees, active_only=False).values())

@@ -9,10 +9,15 @@ The connection (``xo_core.credentials.Connection``):
 
 Every request sends ``Accept: application/json`` (without it BambooHR answers XML). There is no paging: each
 endpoint answers one JSON document, parsed whole (a company's staff is thousands of records at most).
-Throttling is a 503 with ``Retry-After`` (honoured by ``RetryingHttpClient``), sometimes a 429. BambooHR puts
-its error text in the ``X-BambooHR-Error-Message`` header, not the body; it is quoted in every error raised
-here. 401 → ``CredentialError``; 403 (the key's user may not see that data) and 404 (unknown company domain,
-directory disabled) → ``TerminalError``.
+Throttling is a 503 with ``Retry-After`` today, a 429 with ``Retry-After`` as announced from 16 September 2026;
+``RetryingHttpClient`` honours both alike. BambooHR puts its error text in the ``X-BambooHR-Error-Message``
+header, not the body; it is quoted in every error raised here. 401 → ``CredentialError``; 403 (the key's user
+may not see that data) and 404 (unknown company domain, directory disabled) → ``TerminalError``.
+
+Columns always come from the answer's ``fields`` list, never from the names asked for: BambooHR leaves out
+fields the key may not read (and unknown ones) and still answers 200, and answers a field asked for by numeric
+id under an ``<id>.N`` key (documentation.bamboohr.com/reference/request-custom-report). ``Table.missing``
+lists what was asked for and not answered; the extractor decides whether that fails the extract.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ import json
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -45,6 +51,8 @@ DEFAULT_HOST = "https://api.bamboohr.com"
 GATEWAY = "/api/gateway.php"
 DIRECTORY_PATH = "/employees/directory"
 CUSTOM_REPORT_PATH = "/reports/custom"
+CUSTOM_REPORT_PARAMS = {"format": "JSON", "onlyCurrent": "true"}
+CUSTOM_REPORT_QUERY = f"{CUSTOM_REPORT_PATH}?{urlencode(CUSTOM_REPORT_PARAMS)}"
 ERROR_HEADER = "X-BambooHR-Error-Message"
 
 
@@ -66,10 +74,14 @@ def flatten(value: object) -> str:
 
 @dataclass
 class Table:
-    """Column names and the rows under them, every cell a string."""
+    """Column names and the rows under them, every cell a string; for a custom report, what it left out."""
 
     header: list[str]
     rows: Iterator[list[str]]
+    missing: list[str] = field(default_factory=list)
+    """Requested fields the answer does not hold under their own name."""
+    indexed: dict[str, str] = field(default_factory=dict)
+    """Of ``missing``, those answered under an indexed ``<id>.N`` key instead: requested name → that key."""
 
 
 class _ApiKeyAuth(httpx.Auth):
@@ -120,15 +132,23 @@ class BambooHRClient(PooledClient[RetryingHttpClient]):
     def directory(self) -> Table:
         """``GET /employees/directory``: ``id`` then the company's directory fields, as its ``fields`` lists them."""
         document = self._json("GET", DIRECTORY_PATH, None)
-        fields = [str(f.get("id")) for f in _list(document, "fields") if isinstance(f, dict) and f.get("id")]
-        header = ["id", *(f for f in fields if f != "id")]
+        header = ["id", *(f for f in _answered(document) if f != "id")]
         return Table(header, _rows(header, _list(document, "employees")))
 
-    def custom_report(self, title: str, fields: Sequence[str], *, only_current: bool = False) -> Table:
-        """``POST /reports/custom?format=JSON``: exactly ``fields``, in order (a header even with no rows)."""
-        query = f"?format=JSON&onlyCurrent={'true' if only_current else 'false'}"
-        document = self._json("POST", CUSTOM_REPORT_PATH + query, {"title": title, "fields": list(fields)})
-        return Table(list(fields), _rows(list(fields), _list(document, "employees")))
+    def custom_report(self, title: str, fields: Sequence[str]) -> Table:
+        """``POST /reports/custom?format=JSON&onlyCurrent=true``: the requested fields BambooHR answered, in its
+        order (a header even with no rows); ``missing`` and ``indexed`` say what it did not answer by name.
+
+        ``onlyCurrent=true`` (BambooHR's default, sent explicitly): the values in effect today. ``false`` would
+        add future-dated values (a change shown before its effective date), so it is never sent.
+        """
+        document = self._json("POST", CUSTOM_REPORT_QUERY, {"title": title, "fields": list(fields)})
+        answered = _answered(document)
+        # Keep only what was asked for, by name or by number (``17`` answers as ``17.0``).
+        header = [f for f in answered if f in fields or f.split(".", 1)[0] in fields]
+        missing = [f for f in dict.fromkeys(fields) if f not in header]
+        indexed = {f: key for f in missing for key in header if key.split(".", 1)[0] == f}
+        return Table(header, _rows(header, _list(document, "employees")), missing, indexed)
 
     def _json(self, method: str, path: str, body: Any) -> dict[str, Any]:
         self._auth.last_error = ""
@@ -174,6 +194,11 @@ def _list(document: dict[str, Any], name: str) -> list[Any]:
     if not isinstance(value, list):
         raise SourceDataError(f"BambooHR's answer has no {name!r} list (keys: {sorted(document)})")
     return value
+
+
+def _answered(document: dict[str, Any]) -> list[str]:
+    """The field ids of the answer's ``fields`` list, in its order."""
+    return [str(f.get("id")) for f in _list(document, "fields") if isinstance(f, dict) and f.get("id")]
 
 
 def _rows(header: list[str], employees: list[Any]) -> Iterator[list[str]]:
