@@ -69,7 +69,7 @@ def test_init_refuses_an_unsupported_shell() -> None:
 
 def test_show_completion_prints_a_bash_completion_script() -> None:
     result = runner.invoke(app, ["--show-completion", "bash"], prog_name="xo")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, (result.output, result.exception)
     assert "complete" in result.stdout and "_XO_COMPLETE" in result.stdout
 
 

@@ -34,6 +34,14 @@ def _conn(conn_type: str, host: str, login: str = "", password: str = "", **extr
     return json.dumps(body, sort_keys=True)
 
 
+def _conn_type(source_type: str) -> str:
+    """The connection type the registered source declares (the simulators are reached like the vendors)."""
+    shape = source_for(source_type).connection
+    if shape is None:
+        raise ValueError(f"source {source_type!r} declares no connection")
+    return shape.conn_type
+
+
 @dataclass
 class Sandboxes:
     """The running simulators by vendor name."""
@@ -62,9 +70,12 @@ class Sandboxes:
             user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
             env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
         env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=BAMBOOHR_KEY)
-        google = source_for("google_sheets").connection.conn_type  # the type the registered source declares
-        env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn(google, self.gmail.url, password=GMAIL_TOKENS[0])
-        env["AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT"] = _conn(google, self.sheets.url, password=SHEETS_TOKENS[0])
+        env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn(
+            _conn_type("gmail_attachment"), self.gmail.url, password=GMAIL_TOKENS[0]
+        )
+        env["AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT"] = _conn(
+            _conn_type("google_sheets"), self.sheets.url, password=SHEETS_TOKENS[0]
+        )
         env["AIRFLOW_CONN_SPROUT_DEFAULT"] = _conn("http", self.sprout.url, password=SPROUT_TOKEN)
         return env
 
