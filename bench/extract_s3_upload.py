@@ -26,7 +26,7 @@ from xo_core.extractors.s3_upload.extractor import S3UploadExtractor
 from xo_core.storage.local import LocalObjectStore
 root, encoding = sys.argv[1], sys.argv[2]
 tz = ZoneInfo("America/New_York")
-config = S3UploadExtractorConfig(prefix="uploads/", pattern="scores_{yyyymmdd}.csv", encoding=encoding)
+config = S3UploadExtractorConfig(prefix="uploads/bench/", pattern="scores_{yyyymmdd}.csv", encoding=encoding)
 result = S3UploadExtractor(landing_bucket="landing").extract(ExtractRequest(
     source_name="scores", config=config, window_start=datetime(2025, 1, 14, tzinfo=tz),
     window_end=datetime(2025, 1, 15, tzinfo=tz), timezone="America/New_York", connection=None,
@@ -37,7 +37,7 @@ print(result.row_count)
 
 def _upload(root: Path) -> None:
     store = LocalObjectStore(root)
-    with store.open_write("landing", "uploads/scores_20250114.csv") as out:
+    with store.open_write("landing", "uploads/bench/scores_20250114.csv") as out:
         out.write('\ufeffAgent Name,"Score, %",Commentaire\r\n'.encode())
         for n in range(ROWS):
             out.write(f'Agent {n % 97},{n % 100}.5,"très bien, line {n}"\r\n'.encode())

@@ -50,14 +50,17 @@ def test_default_connections_come_from_the_config_models() -> None:
 
 
 def test_a_registration_is_checked_when_declared() -> None:
-    from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
     from xo_core.extractors.s3_upload.source import SOURCE
 
     with pytest.raises(ConfigError, match="table_prefix"):
         replace(SOURCE, table_prefix="s3")
     with pytest.raises(ConfigError, match="connection shape goes with a connection_id"):
         replace(SOURCE, connection=ConnectionShape("http", "example.com"))
-    assert SOURCE.example == S3UploadExtractorConfig(prefix="uploads/${domain}/${name}/", pattern="${name}_*.csv")
+    assert SOURCE.example.model_dump() == {
+        "prefix": "uploads/${domain}/${name}/",
+        "pattern": "${name}_*.csv",
+        "encoding": "utf-8",
+    }
 
 
 def test_connection_shape_is_airflow_connection_json() -> None:

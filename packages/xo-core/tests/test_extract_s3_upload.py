@@ -12,10 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
-from xo_core.errors import SourceDataError, TerminalError
+from xo_core.environment import environment
+from xo_core.errors import ConfigError, SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
-from xo_core.extractors.registry import get_extractor
+from xo_core.extractors.registry import get_extractor, source_for
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
 from xo_core.extractors.s3_upload.extractor import S3UploadExtractor
 from xo_core.manifest import Manifest, manifest_key
@@ -181,10 +183,38 @@ def test_no_matching_file_names_bucket_prefix_and_pattern(store: LocalObjectStor
         _extract(store)
 
 
-def test_registry_and_landing_bucket_from_config(store: LocalObjectStore) -> None:
+def test_registry_and_the_environments_landing_bucket_only(store: LocalObjectStore) -> None:
     assert isinstance(get_extractor("s3_upload"), S3UploadExtractor)
-    _drop(store, "qa_scores_20250114.csv", b"a\n1\n", bucket="other")
-    assert _extract(store, bucket="other").manifest.request["bucket"] == "other"
+    _drop(store, "qa_scores_20250114.csv", b"a\n1\n")
+    assert _extract(store).manifest.request["bucket"] == LANDING
+    with pytest.raises(ValidationError, match="bucket"):
+        _extract(store, bucket="other")  # a config cannot point at another bucket
+
+
+def test_a_pipeline_cannot_take_another_domains_uploads(
+    store: LocalObjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XO_ENV", "local")
+    monkeypatch.setenv("XO_HOME", str(store.root.parent))
+    theirs = "uploads/condenast/qa_scores/"
+    store.put_bytes(environment().landing_bucket, f"{theirs}qa_scores_20250114.csv", b"a\n1\n")
+    config = S3UploadExtractorConfig(prefix=theirs, pattern="qa_scores_{yyyymmdd}.csv")
+    request = ExtractRequest(
+        source_name="qa_scores",
+        config=config,
+        window_start=DAY_START,
+        window_end=DAY_END,
+        timezone="America/New_York",
+        connection=None,
+        store=store,
+        bucket=INGEST,
+        key=KEY,
+        run_id="run-1",
+        domain="warbyparker",
+    )
+    with pytest.raises(ConfigError, match="not under 'uploads/warbyparker/'"):
+        source_for("s3_upload").extract(request)
+    assert store.head(INGEST, KEY) is None
 
 
 def test_happy_path_on_s3(s3_store: S3ObjectStore, s3_bucket: str) -> None:

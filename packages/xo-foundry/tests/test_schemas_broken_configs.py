@@ -398,6 +398,43 @@ CASES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "a connection named for another client",
+        edit(
+            (
+                "      metric_set: ContactTimestampsReport\n",
+                "      metric_set: ContactTimestampsReport\n      connection_id: gladly_condenast\n",
+            )
+        ),
+        [
+            f"p.yaml:20: {SOURCE}.extractor.connection_id: connection 'gladly_condenast' belongs to domain "
+            "'condenast'; a 'warbyparker' pipeline may not use it"
+        ],
+    ),
+    (
+        "a host of the config's choosing",
+        edit(
+            (
+                "      metric_set: ContactTimestampsReport\n",
+                "      metric_set: ContactTimestampsReport\n      host: http://127.0.0.1:8080\n",
+            )
+        ),
+        [
+            f"p.yaml:20: {SOURCE}.extractor.host: host '127.0.0.1' is not one of the vendor's hosts "
+            "(gladly.com, gladly.qa)"
+        ],
+    ),
+    (
+        "another client's uploads",
+        edit(
+            ("    source_type: gladly_api", "    source_type: s3_upload"),
+            ("      metric_set: ContactTimestampsReport", "      prefix: uploads/condenast/qa_scores/"),
+        ),
+        [
+            f"p.yaml:19: {SOURCE}.extractor.prefix: 'uploads/condenast/qa_scores/' is not under "
+            "'uploads/warbyparker/', the landing prefix of domain 'warbyparker'"
+        ],
+    ),
+    (
         "empty sources",
         VALID.split("sources:")[0] + "sources: {}\n",
         ["p.yaml:14: sources: needs at least 1 entry, got 0"],

@@ -103,12 +103,24 @@ def test_small_extractor_models() -> None:
     )
     with pytest.raises(ValidationError, match="at least 1 character"):
         GoogleSheetsExtractorConfig.model_validate({"spreadsheet_id": "abc", "range": ""})
-    uploads = S3UploadExtractorConfig(prefix="uploads/")
-    assert (uploads.bucket, uploads.pattern, uploads.encoding) == (None, "*.csv", "utf-8")
+    uploads = S3UploadExtractorConfig(prefix="uploads/warbyparker/")
+    assert (uploads.pattern, uploads.encoding) == ("*.csv", "utf-8")
     with pytest.raises(ValidationError, match="unknown text encoding 'utf-9'"):
-        S3UploadExtractorConfig.model_validate({"prefix": "uploads/", "encoding": "utf-9"})
+        S3UploadExtractorConfig.model_validate({"prefix": "uploads/warbyparker/", "encoding": "utf-9"})
     with pytest.raises(ValidationError, match="Extra inputs"):
-        S3UploadExtractorConfig.model_validate({"prefix": "uploads/", "bukket": "x"})
+        S3UploadExtractorConfig.model_validate({"prefix": "uploads/warbyparker/", "bukket": "x"})
+    # Another client's uploads, or a bucket of the config's choosing, are out of reach (issue 11).
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        S3UploadExtractorConfig.model_validate({"prefix": "uploads/warbyparker/", "bucket": "xo-data-landing"})
+    for escape in ("uploads/warbyparker/../condenast/", "/uploads/warbyparker/", "uploads/"):
+        with pytest.raises(ValidationError):
+            S3UploadExtractorConfig.model_validate({"prefix": escape})
+    assert S3UploadExtractorConfig(prefix="uploads/condenast/qa/").domain_problems("warbyparker") == [
+        (
+            "prefix",
+            "'uploads/condenast/qa/' is not under 'uploads/warbyparker/', the landing prefix of domain 'warbyparker'",
+        )
+    ]
 
 
 @pytest.mark.parametrize(

@@ -390,7 +390,6 @@ WARBYPARKER_S3_UPLOADS = {
             },
             "source_type": "s3_upload",
             "extractor": {
-                "bucket": None,
                 "prefix": "uploads/warbyparker/qa_scores/",
                 "pattern": "qa_scores_{yyyymmdd}.csv",
                 "encoding": "utf-8",

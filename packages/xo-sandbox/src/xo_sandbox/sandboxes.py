@@ -28,9 +28,9 @@ from xo_sandbox.sprout import SproutLimits, SproutSandbox
 
 
 def _conn(conn_type: str, host: str, login: str = "", password: str = "", **extra: Any) -> str:
+    # "simulator": a connection to this machine, so the dev path (XO_ENV=dev on moto) may reach it over http.
     body: dict[str, Any] = {"conn_type": conn_type, "host": host, "login": login, "password": password}
-    if extra:
-        body["extra"] = extra
+    body["extra"] = {"simulator": True, **extra}
     return json.dumps(body, sort_keys=True)
 
 

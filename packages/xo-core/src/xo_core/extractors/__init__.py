@@ -33,6 +33,15 @@ class ExtractorConfig(BaseModel):
         del window
         return []
 
+    def domain_problems(self, domain: str) -> list[tuple[str, str]]:
+        """(field, message) for each thing a pipeline of ``domain`` may not reach with these settings: by
+        default a connection named for another client (``xo_core.extractors.connection_rules``)."""
+        from xo_core.extractors.connection_rules import domain_problem
+
+        conn_id = getattr(self, "connection_id", None)
+        problem = domain_problem(conn_id, domain) if isinstance(conn_id, str) else None
+        return [("connection_id", problem)] if problem else []
+
     def pool(self) -> tuple[str, int] | None:
         """The Airflow pool (name, slots) its extract tasks share, for a source whose limit holds across runs
         and DAGs (Gladly: 2 report requests at once per organization); None when it needs none."""

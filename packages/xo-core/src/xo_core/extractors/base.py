@@ -33,6 +33,8 @@ class ExtractRequest[C: ExtractorConfig]:
     bucket: str
     key: str
     run_id: str
+    domain: str | None = None
+    """The client domain of the pipeline (the platform's tasks always say): whose connections it may use."""
 
     def require_connection(self) -> Connection:
         """The connection, or a CredentialError when the caller resolved none."""

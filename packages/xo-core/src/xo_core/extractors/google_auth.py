@@ -26,7 +26,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from xo_core.credentials import Connection
 from xo_core.errors import CredentialError
-from xo_core.extractors.http import ERROR_TEXT_CHARS, RETRY_EXCEPTIONS, RETRY_STATUSES, RetriesExhausted, scrub
+from xo_core.extractors.http import (
+    ERROR_TEXT_CHARS,
+    RETRY_EXCEPTIONS,
+    RETRY_STATUSES,
+    RetriesExhausted,
+    excerpt,
+    scrub,
+)
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
@@ -139,7 +146,7 @@ class ServiceAccountTokens:
                     if response.status_code < 300:
                         return _token_answer(response, now)
                     if response.status_code not in RETRY_STATUSES:
-                        detail = scrub(response.text[:ERROR_TEXT_CHARS], [assertion, self.key.private_key])
+                        detail = excerpt(scrub(response.text[:ERROR_TEXT_CHARS], [assertion, self.key.private_key]))
                         raise CredentialError(
                             f"token exchange at {self.token_uri} for {self.key.client_email} refused: "
                             f"HTTP {response.status_code}: {detail}"

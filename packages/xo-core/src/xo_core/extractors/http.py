@@ -128,6 +128,13 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def excerpt(text: object, limit: int = ERROR_TEXT_CHARS) -> str:
+    """What a message may quote of a remote answer: printable characters only (newlines, tabs and terminal
+    escapes become spaces, so an answer cannot forge log lines), blanks collapsed, at most ``limit`` characters."""
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
 def scrub(text: str, secrets: Sequence[str]) -> str:
     """``text`` with every secret replaced by ``***``."""
     for secret in secrets:
@@ -251,7 +258,7 @@ class RetryingHttpClient:
         return vendor_error_text(body)
 
     def _clean(self, text: str) -> str:
-        return scrub(text, self._secrets)
+        return excerpt(scrub(text, self._secrets))
 
     def _refusal(self, what: str, status: int, body: bytes, verdict: Verdict) -> TerminalError:
         detail = self._clean(self.error_text(body)) or "(no error text)"

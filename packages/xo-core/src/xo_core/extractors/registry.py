@@ -19,9 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 import xo_core.extractors
+from xo_core.environment import environment
 from xo_core.errors import ConfigError
 from xo_core.extractors import ExtractorConfig
 from xo_core.extractors.base import Extractor, ExtractRequest, ExtractResult
+from xo_core.extractors.connection_rules import check_connection
 from xo_core.suggest import did_you_mean
 
 REGISTRATION_MODULE = "source"
@@ -43,6 +45,16 @@ class ConnectionShape:
     login: str = ""
     credential: str = "<secret>"
     extra: Mapping[str, str] = field(default_factory=dict)
+    hosts: tuple[str, ...] = ()
+    """The vendor's host names (subdomains included) the connection may point at, over https
+    (``xo_core.extractors.connection_rules``); the simulators are reached on 127.0.0.1 in the local environment."""
+    accepts: tuple[str, ...] = ()
+    """Further connection types the source accepts besides ``conn_type``."""
+
+    @property
+    def conn_types(self) -> tuple[str, ...]:
+        """Every connection type the source accepts."""
+        return (self.conn_type, *self.accepts)
 
     def as_json(self) -> dict[str, Any]:
         """The connection as ``AIRFLOW_CONN_<ID>`` JSON (``extra`` only when it names keys)."""
@@ -87,6 +99,8 @@ class SourceRegistration[C: ExtractorConfig]:
             raise ConfigError(f"{where}: example must be a {self.config.__name__}")
         if (self.connection is None) != ("connection_id" not in self.config.model_fields):
             raise ConfigError(f"{where}: a connection shape goes with a connection_id setting, and only with one")
+        if self.connection is not None and not self.connection.hosts:
+            raise ConfigError(f"{where}: a connection shape names the vendor's hosts")
 
     @property
     def connection_id(self) -> str | None:
@@ -96,11 +110,24 @@ class SourceRegistration[C: ExtractorConfig]:
         return str(self.config.model_fields["connection_id"].default)
 
     def extract(self, request: ExtractRequest[Any]) -> ExtractResult:
-        """Run this source's extractor. The one place a request's settings become this source's model."""
+        """Run this source's extractor. The one place a request's settings become this source's model, and
+        where its connection is checked before any request is sent (``connection_rules``)."""
         try:
             config = self.config.model_validate(request.config)
         except ValidationError as error:
             raise ConfigError(f"{error.error_count()} problem(s): {error}", field="extractor") from None
+        if request.domain is not None:
+            for field_name, problem in config.domain_problems(request.domain):
+                raise ConfigError(problem, field=f"extractor.{field_name}")
+        if self.connection is not None:
+            check_connection(
+                request.require_connection(),
+                source_type=self.source_type,
+                conn_types=self.connection.conn_types,
+                hosts=self.connection.hosts,
+                domain=request.domain,
+                local=environment().name == "local",
+            )
         return self.extractor().extract(replace(request, config=config))
 
 

@@ -57,7 +57,7 @@ class PipelineConfig(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _sources_serve_the_window(self) -> PipelineConfig:
+    def _sources_fit_the_window_and_domain(self) -> PipelineConfig:
         window = self.dag.time_window
         problems: list[tuple[tuple[str, ...], str, object]] = []
         for name, source in self.sources.items():
@@ -72,6 +72,9 @@ class PipelineConfig(StrictModel):
                 else:
                     loc = ("sources", name, "extractor", field)
                     problems.append((loc, message, getattr(source.extractor, field, None)))
+            for field, message in source.extractor.domain_problems(self.dag.domain):
+                loc = ("sources", name, "extractor", field)
+                problems.append((loc, message, getattr(source.extractor, field, None)))
         if problems:
             raise nested_errors(problems)
         return self

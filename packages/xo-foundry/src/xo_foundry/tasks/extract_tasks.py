@@ -31,6 +31,7 @@ def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str,
         bucket=run.env.ingest_bucket,
         key=key,
         run_id=run.run_id,
+        domain=run.domain,
     )
     result = source_for(source.source_type).extract(request)
     log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)

@@ -42,6 +42,7 @@ from xo_core.extractors.http import (
     RetriesExhausted,
     RetryingHttpClient,
     RetryPolicy,
+    excerpt,
     scrub,
 )
 
@@ -99,7 +100,7 @@ class _ApiKeyAuth(httpx.Auth):
         request.headers["Authorization"] = self.header_value
         response = yield request
         if response.status_code >= 400:
-            self.last_error = response.headers.get(ERROR_HEADER, "").strip()[:ERROR_TEXT_CHARS]
+            self.last_error = excerpt(response.headers.get(ERROR_HEADER, ""))
 
 
 class BambooHRClient(PooledClient[RetryingHttpClient]):
@@ -179,7 +180,9 @@ def _read_json(response: httpx.Response) -> dict[str, Any]:
     data = response.read()
     if content_type != "application/json":
         head = data[:ERROR_TEXT_CHARS].decode("utf-8", errors="replace")
-        raise SourceDataError(f"BambooHR answered {content_type or 'no Content-Type'} instead of JSON: {head!r}")
+        raise SourceDataError(
+            f"BambooHR answered {excerpt(content_type) or 'no Content-Type'} instead of JSON: {excerpt(head)!r}"
+        )
     try:
         document = json.loads(data)
     except ValueError as exc:

@@ -23,5 +23,7 @@ SOURCE = SourceRegistration(
     example=BambooHRExtractorConfig(company_domain="xoteam", report="directory"),
     table_prefix="BAMBOOHR",
     simulator="xo_sandbox.bamboohr",
-    connection=ConnectionShape("http", "api.bamboohr.com", credential="<API key>"),
+    connection=ConnectionShape(
+        "http", "api.bamboohr.com", credential="<API key>", hosts=("api.bamboohr.com", "bamboohr.com")
+    ),
 )

@@ -23,7 +23,7 @@ import httpx
 from xo_core.errors import SourceDataError, TerminalError
 from xo_core.extractors.base import PooledClient
 from xo_core.extractors.csv_sink import iter_csv_records
-from xo_core.extractors.http import ERROR_TEXT_CHARS, RetryingHttpClient, RetryPolicy
+from xo_core.extractors.http import ERROR_TEXT_CHARS, RetryingHttpClient, RetryPolicy, excerpt
 
 REPORTS_PATH = "/api/v1/reports"
 WORK_SESSION_EVENTS_PATH = "/api/v1/reports/work-session-events"
@@ -168,9 +168,8 @@ def _csv_report(response: httpx.Response, row_cap: int | None) -> CsvReport:
     chunks = response.iter_bytes()
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if content_type not in CSV_CONTENT_TYPES:
-        raise SourceDataError(
-            f"Gladly answered {content_type or 'no Content-Type'} instead of CSV: {_head_text(chunks)!r}"
-        )
+        what = excerpt(content_type) or "no Content-Type"
+        raise SourceDataError(f"Gladly answered {what} instead of CSV: {excerpt(_head_text(chunks))!r}")
     records = iter_csv_records(chunks)
     header = next(records, None)
     if header is None:
@@ -178,7 +177,7 @@ def _csv_report(response: httpx.Response, row_cap: int | None) -> CsvReport:
     if len(header) < 2:
         # No Gladly report has a single column; a lone cell is an error text ("Unexpected error occurred").
         text = "\n".join(",".join(r) for r in [header, *_take(records, 3)])
-        raise SourceDataError(f"Gladly answered an error text instead of CSV: {text[:ERROR_TEXT_CHARS]!r}")
+        raise SourceDataError(f"Gladly answered an error text instead of CSV: {excerpt(text)!r}")
     return CsvReport(header, _checked_rows(header, records, row_cap))
 
 
@@ -186,7 +185,9 @@ def _checked_rows(header: list[str], records: Iterator[list[str]], row_cap: int 
     width = len(header)
     for count, row in enumerate(records, start=1):
         if len(row) != width:
-            raise SourceDataError(f"row {count} has {len(row)} fields where the header has {width}: {row[:5]!r}")
+            raise SourceDataError(
+                f"row {count} has {len(row)} fields where the header has {width}: {excerpt(repr(row[:5]))}"
+            )
         if row_cap is not None and count >= row_cap:
             raise RowCapReached(
                 f"the report reached the row cap of {row_cap} rows and may have been cut short",
@@ -199,7 +200,9 @@ def _within(header: list[str], rows: Iterator[list[str]], start_at: datetime, en
     try:
         positions = [header.index(name) for name in ANCHOR_COLUMNS]
     except ValueError as exc:
-        raise SourceDataError(f"work-session events lack an anchor column {ANCHOR_COLUMNS}: {header!r}") from exc
+        raise SourceDataError(
+            f"work-session events lack an anchor column {ANCHOR_COLUMNS}: {excerpt(repr(header))}"
+        ) from exc
     for row in rows:
         anchor = _anchor(row, positions)
         if anchor is None or start_at <= anchor < end_at:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from xo_core.extractors import ExtractorConfig, WindowShape, field_error
+from xo_core.extractors.connection_rules import host_problem
 from xo_core.suggest import did_you_mean
 
 # The ``metricSet`` enum of Gladly's OpenAPI (developer.gladly.com/rest/#tag/Reports), exactly as documented.
@@ -149,6 +150,10 @@ TIME_RANGE_METRIC_SETS: frozenset[str] = frozenset({"ContactExportReportV3"})
 (``AgentSummary``? unconfirmed), so only ContactExportReportV3 is trusted with sub-day windows. Every other metric
 set takes whole days (``startAt``/``endAt``); the work-session-events endpoint always takes times."""
 
+GLADLY_HOSTS = ("gladly.com", "gladly.qa")
+"""Gladly's hosts: ``{organization}.gladly.com``, region shards such as ``.us-1.gladly.com``, the sandbox
+``{organization}.gladly.qa`` (developer.gladly.com/rest/, servers)."""
+
 REPORTS_PER_MINUTE = 10
 REPORTS_AT_ONCE = 2
 """Gladly's limits on report POSTs per organization: 10 a minute, 2 at once (developer.gladly.com/rest/, "Rate
@@ -202,6 +207,16 @@ class GladlyExtractorConfig(ExtractorConfig):
         description="Slots of the Airflow pool named after connection_id that every Gladly task of this connection "
         "shares, in every DAG: Gladly runs at most 2 report requests at once per organization",
     )
+
+    @field_validator("host")
+    @classmethod
+    def _a_gladly_host(cls, value: str | None) -> str | None:
+        # A config must not be able to send the connection's credentials elsewhere: Gladly's own hosts, https only
+        # (the simulators are reached through the connection of the local environment, never through this field).
+        problem = None if value is None else host_problem(value, GLADLY_HOSTS, loopback=False)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @field_validator("metric_set")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xo_core.extractors.base import Extractor
-from xo_core.extractors.gladly.config import GladlyExtractorConfig
+from xo_core.extractors.gladly.config import GLADLY_HOSTS, GladlyExtractorConfig
 from xo_core.extractors.registry import ConnectionShape, SourceRegistration
 
 
@@ -23,5 +23,11 @@ SOURCE = SourceRegistration(
     example=GladlyExtractorConfig(metric_set="ContactTimestampsReport"),
     table_prefix="GLADLY",
     simulator="xo_sandbox.gladly",
-    connection=ConnectionShape("http", "<org>.gladly.com", login="<API user e-mail>", credential="<API token>"),
+    connection=ConnectionShape(
+        "http",
+        "<org>.gladly.com",
+        login="<API user e-mail>",
+        credential="<API token>",
+        hosts=GLADLY_HOSTS,
+    ),
 )

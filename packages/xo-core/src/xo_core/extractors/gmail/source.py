@@ -28,5 +28,6 @@ SOURCE = SourceRegistration(
         "gmail.googleapis.com",
         login="<mailbox address>",
         credential="<OAuth refresh token>",
+        hosts=("gmail.googleapis.com",),
     ),
 )

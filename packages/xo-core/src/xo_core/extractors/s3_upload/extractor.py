@@ -50,13 +50,13 @@ class S3UploadExtractor:
     source_type = SOURCE_TYPE
 
     def __init__(self, *, landing_bucket: str | None = None) -> None:
-        # None: the environment's landing bucket, looked up only when a config names no bucket.
+        # None: the environment's landing bucket, looked up when the extraction runs.
         self.landing_bucket = landing_bucket
 
     def extract(self, request: ExtractRequest[S3UploadExtractorConfig]) -> ExtractResult:
         """Copy (or rewrite) the window's uploads to ``request.bucket``/``request.key`` and write the manifest."""
         config = request.config
-        bucket = config.bucket or self.landing_bucket or _environment_landing_bucket()
+        bucket = self.landing_bucket or _environment_landing_bucket()
         patterns = resolve_patterns(config.pattern, request)
         files = find_uploads(request.store, bucket, config.prefix, patterns)
         if not files:

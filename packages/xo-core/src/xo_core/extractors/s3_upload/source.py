@@ -20,7 +20,8 @@ SOURCE = SourceRegistration(
     description="Files uploaded to S3 by people or partners.",
     config=S3UploadExtractorConfig,
     extractor=_extractor,
-    example=S3UploadExtractorConfig(prefix="uploads/${domain}/${name}/", pattern="${name}_*.csv"),
+    # Built unchecked: ${domain} and ${name} are filled in by `xo new pipeline`, then the file is validated.
+    example=S3UploadExtractorConfig.model_construct(prefix="uploads/${domain}/${name}/", pattern="${name}_*.csv"),
     table_prefix="S3",
     simulator="xo_sandbox.uploads",
     # No connection: it reads the landing bucket with the environment's AWS credentials.

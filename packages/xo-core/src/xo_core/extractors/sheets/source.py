@@ -28,5 +28,6 @@ SOURCE = SourceRegistration(
         "sheets.googleapis.com",
         login="<service account e-mail>",
         credential="<service account private key>",
+        hosts=("sheets.googleapis.com",),
     ),
 )

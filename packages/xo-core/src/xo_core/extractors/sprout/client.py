@@ -29,7 +29,7 @@ import httpx
 
 from xo_core.errors import CredentialError, SourceDataError
 from xo_core.extractors.base import PooledClient
-from xo_core.extractors.http import ERROR_TEXT_CHARS, RetriesExhausted, RetryingHttpClient, RetryPolicy
+from xo_core.extractors.http import ERROR_TEXT_CHARS, RetriesExhausted, RetryingHttpClient, RetryPolicy, excerpt
 
 logger = logging.getLogger("xo_core.extractors.sprout")
 
@@ -123,7 +123,7 @@ class SproutClient(PooledClient[RetryingHttpClient]):
             answer = self._ready("POST", path, request)
             data = answer.get("data", [])
             if not isinstance(data, list):
-                raise SourceDataError(f"Sprout answered {path} with a non-list data: {str(data)[:ERROR_TEXT_CHARS]!r}")
+                raise SourceDataError(f"Sprout answered {path} with a non-list data: {excerpt(data)!r}")
             yield data
             paging = answer.get("paging")
             if not isinstance(paging, dict):
@@ -167,12 +167,10 @@ def _read_json(response: httpx.Response) -> dict[str, Any] | _NotReady:
     except ValueError:
         text = raw[:ERROR_TEXT_CHARS].decode("utf-8", errors="replace")
         raise SourceDataError(
-            f"Sprout answered HTTP {response.status_code} with a body that is not JSON: {text!r}"
+            f"Sprout answered HTTP {response.status_code} with a body that is not JSON: {excerpt(text)!r}"
         ) from None
     if not isinstance(parsed, dict):
         raise SourceDataError(f"Sprout answered a JSON {type(parsed).__name__} instead of an object")
     if isinstance(parsed.get("error"), str):
-        raise SourceDataError(
-            f"Sprout answered HTTP {response.status_code} with an error: {parsed['error'][:ERROR_TEXT_CHARS]}"
-        )
+        raise SourceDataError(f"Sprout answered HTTP {response.status_code} with an error: {excerpt(parsed['error'])}")
     return parsed

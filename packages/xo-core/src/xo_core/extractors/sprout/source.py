@@ -23,5 +23,7 @@ SOURCE = SourceRegistration(
     example=SproutExtractorConfig(customer_id=1, group_id=1, profile_ids=[1]),
     table_prefix="SPROUT",
     simulator="xo_sandbox.sprout",
-    connection=ConnectionShape("http", "api.sproutsocial.com", credential="<API token>"),
+    connection=ConnectionShape(
+        "http", "api.sproutsocial.com", credential="<API token>", hosts=("api.sproutsocial.com",)
+    ),
 )
