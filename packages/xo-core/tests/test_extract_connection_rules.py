@@ -47,7 +47,7 @@ class _Listener:
                 self.end_headers()
                 self.wfile.write(HOSTILE)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the name of the base method
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
