@@ -1,4 +1,5 @@
-"""The generated DAG runs end to end through Airflow (dag.test), and no secret lands anywhere a run writes."""
+"""The generated DAGs run end to end through Airflow (dag.test), and no secret of any kind of source connection
+lands anywhere a run writes or prints."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,32 +16,52 @@ import pytest
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT
+from xo_sandbox.demo import recent_demo_date
 from xo_sandbox.sandboxes import start_all
 
 XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
+REPO = Path(__file__).resolve().parents[1]
+
+
+PIPELINES = (
+    "warbyparker/gladly_daily",
+    "warbyparker/sprout_daily",
+    "core/bamboohr_daily",
+    "condenast/email_report",
+    "warbyparker/roster_sheet",
+)
+"""One pipeline per kind of source connection: Gladly (Basic e-mail:token), Sprout (Bearer API token), BambooHR
+(Basic key:x), Gmail and Sheets (Google bearer tokens). Snowflake and AWS secrets are planted and looked for
+by tests/test_prod_dev_run.py, where those connections are used."""
 
 
 @pytest.mark.slow
-def test_airflow_run_loads_bronze_and_leaks_no_secret(
+def test_airflow_runs_load_bronze_and_no_planted_secret_lands_anywhere(
     tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
 ) -> None:
-    token = f"secret-{uuid.uuid4().hex}"
+    mark = uuid.uuid4().hex
     user = "api@warbyparker.example"
-    credentials = {"warbyparker": (user, token), "condenast": ("api@condenast.example", f"other-{token}")}
+    gladly = f"gladly-{mark}"
+    credentials = {"warbyparker": (user, gladly), "condenast": ("api@condenast.example", f"cnd-{mark}")}
+    tokens = {name: f"{name}-{mark}" for name in ("sprout", "bamboohr", "gmail", "sheets")}
     home = tmp_path / "xo-home"
-    with start_all(gladly_credentials=credentials, relaxed_limits=True) as sandboxes:
+    day = recent_demo_date(date.today())
+    outputs: list[str] = []
+    with start_all(gladly_credentials=credentials, tokens=tokens, relaxed_limits=True) as sandboxes:
         env = subprocess_env(home, **sandboxes.connection_env(), XO_ENV="local")
-        done = subprocess.run(
-            [XO_FOUNDRY, "run", "warbyparker/gladly_daily", "--date", "2025-01-15"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "load_contact_timestamps" in done.stdout and "success" in done.stdout
+        for pipeline in PIPELINES:
+            done = subprocess.run(
+                [XO_FOUNDRY, "run", pipeline, "--date", day.isoformat()],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert done.returncode == 0, pipeline + "\n" + done.stdout + done.stderr
+            outputs.append(done.stdout + done.stderr)
+    assert "load_contact_timestamps" in outputs[0] and "success" in outputs[0]
 
     warehouse = DuckDBWarehouse(home)
     with warehouse.connect_read_only("WBP_DB_DEV") as connection:
@@ -48,15 +70,23 @@ def test_airflow_run_loads_bronze_and_leaks_no_secret(
             assert count is not None and count[0] > 0, table
             columns = {r[0] for r in connection.execute(f'DESCRIBE "WBP_DB_DEV"."BRONZE"."{table}"').fetchall()}
             assert set(METADATA_COLUMN_NAMES) <= columns
-    assert {r.status for r in warehouse.ledger_rows("WBP_DB_DEV")} == {"SUCCEEDED"}
+    for database in ("WBP_DB_DEV", "CND_DB_DEV", "CORE_DB_DEV"):
+        assert {r.status for r in warehouse.ledger_rows(database)} == {"SUCCEEDED"}, database
 
-    # Everything the run wrote: objects, manifests, the warehouse and its ledger, Airflow's metadata DB (XCom,
-    # rendered fields, task logs), the generated DAG files.
-    basic = base64.b64encode(f"{user}:{token}".encode())
-    secrets = [token.encode(), basic]
+    # Everything the runs wrote: objects, manifests, the warehouses and their ledgers, Airflow's metadata DB
+    # (XCom, rendered fields, task logs), dbt's artifacts, the generated files; and what each command printed.
+    secrets = [gladly, credentials["condenast"][1], *tokens.values()]
+    encoded = [
+        base64.b64encode(f"{user}:{gladly}".encode()),
+        base64.b64encode(f"{tokens['bamboohr']}:x".encode()),
+    ]
+    needles = [s.encode() for s in secrets] + encoded
     written = [p for p in home.rglob("*") if p.is_file()]
-    written += list((DEFAULT_CONFIG_ROOT.parent / "dags").glob("*.py"))
+    written += [p for p in (DEFAULT_CONFIG_ROOT.parent).rglob("*") if p.is_file()]
+    written += [p for p in (REPO / "apps" / "dbt").rglob("*") if p.is_file()]
     assert any(p.name == "airflow.db" for p in written) and any(p.suffix == ".log" for p in written)
-    leaks = [str(p) for p in written for s in secrets if s in p.read_bytes()]
+    assert any("dbt" in p.parts and p.name == "manifest.json" for p in written)
+    leaks = [f"{p}: {n[:12]!r}" for p in written for n in needles if n in p.read_bytes()]
     assert leaks == []
-    assert token not in done.stdout + done.stderr
+    printed = "\n".join(outputs)
+    assert not [s for s in secrets if s in printed]

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from xo_core.extractors.registry import source_for
+from xo_sandbox.bamboohr import COMPANY as BAMBOOHR_COMPANY
 from xo_sandbox.bamboohr import DEFAULT_API_KEY as BAMBOOHR_KEY
 from xo_sandbox.bamboohr import BambooHRSandbox
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS as GLADLY_CREDENTIALS
@@ -51,6 +52,8 @@ class Sandboxes:
     gmail: GmailSandbox
     sheets: SheetsSandbox
     sprout: SproutSandbox
+    tokens: dict[str, str] = field(default_factory=dict)
+    """The secret each simulator accepts, by vendor (``SANDBOX_TOKENS`` unless the caller planted others)."""
     _stack: ExitStack = field(default_factory=ExitStack)
 
     @property
@@ -69,14 +72,14 @@ class Sandboxes:
         for org in ("warbyparker", "condenast"):
             user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
             env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
-        env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=BAMBOOHR_KEY)
+        env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=self.tokens["bamboohr"])
         env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn(
-            _conn_type("gmail_attachment"), self.gmail.url, password=GMAIL_TOKENS[0]
+            _conn_type("gmail_attachment"), self.gmail.url, password=self.tokens["gmail"]
         )
         env["AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT"] = _conn(
-            _conn_type("google_sheets"), self.sheets.url, password=SHEETS_TOKENS[0]
+            _conn_type("google_sheets"), self.sheets.url, password=self.tokens["sheets"]
         )
-        env["AIRFLOW_CONN_SPROUT_DEFAULT"] = _conn("http", self.sprout.url, password=SPROUT_TOKEN)
+        env["AIRFLOW_CONN_SPROUT_DEFAULT"] = _conn("http", self.sprout.url, password=self.tokens["sprout"])
         return env
 
     def urls(self) -> dict[str, str]:
@@ -92,29 +95,51 @@ class Sandboxes:
         self._stack.close()
 
 
+SANDBOX_TOKENS: dict[str, str] = {
+    "bamboohr": BAMBOOHR_KEY,
+    "gmail": GMAIL_TOKENS[0],
+    "sheets": SHEETS_TOKENS[0],
+    "sprout": SPROUT_TOKEN,
+}
+"""The sandbox-only secret of each simulator but Gladly's (whose credentials are per org), safe to print."""
+
+
 def start_all(
     *,
     volume_scale: float = 1.0,
     gladly_credentials: dict[str, tuple[str, str]] | None = None,
+    tokens: dict[str, str] | None = None,
     relaxed_limits: bool = False,
 ) -> Sandboxes:
     """Start every simulator on a free port of 127.0.0.1; stop them with ``stop()`` or a ``with`` block.
 
     The vendors' real rate limits apply unless ``relaxed_limits`` (for test suites that make many requests
-    a minute; the limits themselves are tested against each simulator).
+    a minute; the limits themselves are tested against each simulator). ``tokens`` replaces the secrets of
+    ``SANDBOX_TOKENS`` (a test plants its own to look for them afterwards).
     """
+    secrets = {**SANDBOX_TOKENS, **(tokens or {})}
     gladly_limits = RateLimits(reports_per_minute=10_000, reports_in_flight=8) if relaxed_limits else None
     with ExitStack() as stack:
         gladly = stack.enter_context(
             GladlySandbox(volume_scale=volume_scale, credentials=gladly_credentials, limits=gladly_limits)
         )
-        bamboohr = stack.enter_context(BambooHRSandbox())
+        bamboohr = stack.enter_context(BambooHRSandbox(api_keys={BAMBOOHR_COMPANY: secrets["bamboohr"]}))
         # The mailbox holds a report a day up to today, so a demo "for a recent date" finds one.
         today = date.today()
-        gmail = stack.enter_context(GmailSandbox(first_day=today - timedelta(days=120), last_day=today))
-        sheets = stack.enter_context(SheetsSandbox())
+        gmail = stack.enter_context(
+            GmailSandbox(first_day=today - timedelta(days=120), last_day=today, tokens=[secrets["gmail"]])
+        )
+        sheets = stack.enter_context(SheetsSandbox(tokens=[secrets["sheets"]]))
         sprout_limits = SproutLimits(requests_per_minute=100_000) if relaxed_limits else None
-        sprout = stack.enter_context(SproutSandbox(volume_scale=volume_scale, limits=sprout_limits))
+        sprout = stack.enter_context(
+            SproutSandbox(volume_scale=volume_scale, limits=sprout_limits, token=secrets["sprout"])
+        )
         return Sandboxes(
-            gladly=gladly, bamboohr=bamboohr, gmail=gmail, sheets=sheets, sprout=sprout, _stack=stack.pop_all()
+            gladly=gladly,
+            bamboohr=bamboohr,
+            gmail=gmail,
+            sheets=sheets,
+            sprout=sprout,
+            tokens=secrets,
+            _stack=stack.pop_all(),
         )
