@@ -154,3 +154,22 @@ def test_the_pools_of_the_generated_dags_are_imported_into_the_local_airflow(
     )
     pools = {p["pool"]: int(p["slots"]) for p in json.loads(listed.stdout)}
     assert pools["gladly_warbyparker"] == 2 and pools["gladly_condenast"] == 2
+
+
+def test_the_env_file_is_private_whatever_the_umask(bosun_git_checkout: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert setup(bosun_git_checkout)[0] == 0
+    finally:
+        os.umask(old)
+    assert (bosun_git_checkout / ".env").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_connection_id_with_a_newline_never_reaches_the_env_file(bosun_git_checkout: Path) -> None:
+    config = bosun_git_checkout / CONFIGS / "warbyparker" / "sprout_daily.yaml"
+    text = config.read_text()
+    config.write_text(text.replace("      group_id:", '      connection_id: "x\\nXO_ENV=prod"\n      group_id:', 1))
+    code, out = setup(bosun_git_checkout)
+    assert code == 1
+    assert "[5/6] .env ... failed: connection id 'x\\nXO_ENV=prod' of warbyparker/sprout_daily" in out
+    assert not (bosun_git_checkout / ".env").exists()

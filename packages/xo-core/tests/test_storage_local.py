@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -99,3 +100,27 @@ def test_uri_is_an_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     store = LocalObjectStore(Path("relative-root"))
     assert store.uri("b", "k/x.csv") == str(tmp_path.resolve() / "relative-root" / "b" / "k" / "x.csv")
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_objects_and_folders_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    """Objects hold client data: readable by their owner only, even under a umask of 022."""
+    home = tmp_path / "home"  # created by the store, as XO_HOME is on a first run
+    store = LocalObjectStore(home / "objects")
+    old = os.umask(0o022)
+    try:
+        store.put_bytes("ingest", "warbyparker/gladly/x.csv", b"a\n1\n")
+        with store.open_write("ingest", "warbyparker/y.csv") as handle:
+            handle.write(b"b\n")
+        store.copy("ingest", "warbyparker/gladly/x.csv", "stage", "deep/er/x.csv")
+    finally:
+        os.umask(old)
+    for folder in (home, home / "objects", home / "objects" / "ingest", home / "objects" / "ingest" / "warbyparker"):
+        assert _mode(folder) == 0o700, folder
+    assert _mode(home / "objects" / "stage" / "deep" / "er") == 0o700
+    for key in ("warbyparker/gladly/x.csv", "warbyparker/y.csv"):
+        assert _mode(Path(store.uri("ingest", key))) == 0o600, key
+    assert _mode(Path(store.uri("stage", "deep/er/x.csv"))) == 0o600

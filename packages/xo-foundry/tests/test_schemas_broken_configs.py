@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from xo_foundry.schemas.errors import ConfigErrors
-from xo_foundry.schemas.loader import load_pipeline
+from xo_foundry.schemas.loader import load_pipeline, load_pipelines
 
 # The seed example without its comments; the line numbers below refer to this text.
 VALID = """\
@@ -36,6 +36,8 @@ sources:
 
 SOURCE = "sources.contact_timestamps"
 PATTERN = "^[A-Z][A-Z0-9_]*$"
+COLUMN = "^[A-Z_][A-Z0-9_]*$"
+CONNECTION = "^[a-z][a-z0-9_]*$"
 PRESETS = "@daily, @hourly, @weekly, @monthly, @yearly, @once"
 
 
@@ -509,6 +511,50 @@ CASES: list[tuple[str, str, list[str]]] = [
         sprout("[4920101, 4920102]", "[]"),
         [f"p.yaml:21: {SPROUT_EXTRACTOR}.profile_ids: needs at least 1 entry, got 0"],
     ),
+    (
+        "unique_key holding dbt Jinja (it reaches the generated dbt sources)",
+        edit(
+            ("load_strategy: full_refresh", "load_strategy: {kind: incremental, unique_key: [\"{{ env_var('X') }}\"]}")
+        ),
+        [
+            f"p.yaml:17: {SOURCE}.load_strategy.unique_key.0: \"{{{{ env_var('X') }}}}\" is not a BRONZE column "
+            f"name (UPPERCASE, matching {COLUMN})"
+        ],
+    ),
+    (
+        "unique_key in the vendor's spelling",
+        edit(("load_strategy: full_refresh", "load_strategy: {kind: incremental, unique_key: [ID, contactId]}")),
+        [
+            f"p.yaml:17: {SOURCE}.load_strategy.unique_key.1: 'contactId' is not a BRONZE column name "
+            f"(UPPERCASE, matching {COLUMN}): write 'CONTACT_ID'"
+        ],
+    ),
+    (
+        "updated_at with a space",
+        BAMBOOHR.replace(
+            "load_strategy: full_refresh",
+            "load_strategy: {kind: historical, unique_key: [ID], updated_at: last changed}",
+        ),
+        [
+            "p.yaml:17: sources.employee_history.load_strategy.updated_at: 'last changed' is not a BRONZE column name "
+            f"(UPPERCASE, matching {COLUMN}): write 'LAST_CHANGED'"
+        ],
+    ),
+    (
+        "connection_id with a newline (it would add a line to .env)",
+        edit(
+            (
+                "      metric_set: ContactTimestampsReport\n",
+                '      metric_set: ContactTimestampsReport\n      connection_id: "gladly_default\\nXO_ENV=prod"\n',
+            )
+        ),
+        [f"p.yaml:20: {SOURCE}.extractor.connection_id: 'gladly_default\\nXO_ENV=prod' must match {CONNECTION}"],
+    ),
+    (
+        "connection_id in capitals",
+        sprout("      group_id: 23598\n", "      group_id: 23598\n      connection_id: Sprout-Prod\n"),
+        [f"p.yaml:21: {SPROUT_EXTRACTOR}.connection_id: 'Sprout-Prod' must match {CONNECTION}"],
+    ),
 ]
 
 
@@ -535,3 +581,48 @@ def test_the_unedited_text_is_valid(tmp_path: Path) -> None:
     assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "warbyparker_gladly_daily"
     (tmp_path / "p.yaml").write_text(BAMBOOHR)
     assert load_pipeline(tmp_path / "p.yaml", root=tmp_path).dag_id == "core_bamboohr_history"
+
+
+# A config's file name is its pipeline's name: it reaches generated files (DAG comments, dbt meta) and the CLI.
+FILE_NAMES: list[tuple[str, str, list[str]]] = [
+    (
+        "a name with code after a newline",
+        'x\nimport os; os.system("id")\n#.yaml',
+        [
+            'x\\nimport os; os.system("id")\\n#.yaml:1: file name \'x\\nimport os; os.system("id")\\n#.yaml\' '
+            "must match [a-z0-9_]+\\.yaml",
+        ],
+    ),
+    (
+        "capitals",
+        "Gladly_Daily.yaml",
+        ["Gladly_Daily.yaml:1: file name 'Gladly_Daily.yaml' must match [a-z0-9_]+\\.yaml"],
+    ),
+    (
+        "a dash",
+        "gladly-daily.yaml",
+        ["gladly-daily.yaml:1: file name 'gladly-daily.yaml' must match [a-z0-9_]+\\.yaml"],
+    ),
+    (
+        "another pipeline's name",
+        "gladly_hourly.yaml",
+        ["gladly_hourly.yaml:3: dag.pipeline_name: 'gladly_daily' must be the file's name, 'gladly_hourly'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), [c[1:] for c in FILE_NAMES], ids=[c[0] for c in FILE_NAMES])
+def test_a_config_file_name_must_be_its_pipeline_name(
+    name: str, expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(VALID)
+    result = load_pipelines([tmp_path], root=tmp_path)
+    assert result.pipelines == {}
+    assert [str(p) for p in result.problems] == expected
+
+
+def test_a_config_named_after_its_pipeline_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "gladly_daily.yaml").write_text(VALID)
+    result = load_pipelines([tmp_path], root=tmp_path)
+    assert result.ok, result.problems

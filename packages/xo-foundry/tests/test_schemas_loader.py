@@ -72,9 +72,9 @@ def test_examples_use_each_variant() -> None:
     configs = {c.dag_id: c for c in load_pipelines().pipelines.values()}
     assert isinstance(configs["warbyparker_gladly_intraday"].dag.time_window, IntradayRelativeWindow)
     roster = configs["warbyparker_roster_sheet"].sources["agent_roster"].load_strategy
-    assert isinstance(roster, Incremental) and roster.unique_key == ["gladly_agent_id"]
+    assert isinstance(roster, Incremental) and roster.unique_key == ["GLADLY_AGENT_ID"]
     history = configs["core_bamboohr_history"].sources["employee_history"].load_strategy
-    assert isinstance(history, Historical) and history.updated_at == "lastChanged"
+    assert isinstance(history, Historical) and history.updated_at == "LAST_CHANGED"
     assert configs["core_bamboohr_daily"].database == "CORE_DB_DEV"
 
 

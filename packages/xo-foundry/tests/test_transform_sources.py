@@ -59,7 +59,7 @@ def test_every_bronze_table_is_a_source_with_metadata_columns_and_freshness() ->
     assert contact["meta"]["timezone"] == "America/New_York"
     roster = listed[("WBP_DB", "SHEETS_AGENT_ROSTER")]
     assert roster["meta"]["load_strategy"] == "incremental"
-    assert roster["meta"]["unique_key"] == ["gladly_agent_id"]
+    assert roster["meta"]["unique_key"] == ["GLADLY_AGENT_ID"]
 
 
 def test_database_follows_the_target_prod_or_dev() -> None:

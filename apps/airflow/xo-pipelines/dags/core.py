@@ -143,9 +143,9 @@ CORE_BAMBOOHR_HISTORY = {
             "load_strategy": {
                 "kind": "historical",
                 "unique_key": [
-                    "id",
+                    "ID",
                 ],
-                "updated_at": "lastChanged",
+                "updated_at": "LAST_CHANGED",
             },
             "snowflake": {
                 "target_table": "BAMBOOHR_EMPLOYEE_HISTORY",

@@ -291,7 +291,7 @@ WARBYPARKER_ROSTER_SHEET = {
             "load_strategy": {
                 "kind": "incremental",
                 "unique_key": [
-                    "gladly_agent_id",
+                    "GLADLY_AGENT_ID",
                 ],
             },
             "snowflake": {

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from xo_bosun.envfile import ENV_FILE, EXAMPLE_FILE, conn_var, connections_needed, defined_names, render_env
+from xo_bosun.envfile import (
+    ENV_FILE,
+    EXAMPLE_FILE,
+    UnsafeEnvValue,
+    conn_var,
+    connections_needed,
+    defined_names,
+    render_env,
+    write_private,
+)
 from xo_bosun.githook import install_hook
 from xo_bosun.pipelines import read_pipelines
 from xo_bosun.repo import CONFIGS, POOLS_FILE
@@ -104,14 +113,20 @@ def env_file(options: SetupOptions) -> StepResult:
     pipelines = read_pipelines(options.root / CONFIGS)
     if target.exists():
         have = defined_names(target.read_text(encoding="utf-8", errors="replace"))
-        missing = [conn_var(c) for c in connections_needed(pipelines) if conn_var(c) not in have]
+        try:
+            missing = [conn_var(c) for c in connections_needed(pipelines) if conn_var(c) not in have]
+        except UnsafeEnvValue as error:
+            return StepResult("failed", str(error))
         note = f"; it lacks {', '.join(missing)}" if missing else ""
         return StepResult("ok" if not missing else "warning", f"kept the existing {ENV_FILE}{note}")
     example = options.root / EXAMPLE_FILE
     if not example.is_file():
         return StepResult("failed", f"{EXAMPLE_FILE} is missing at {options.root}")
-    text = render_env(example.read_text(encoding="utf-8"), options.root, pipelines)
-    target.write_text(text, encoding="utf-8")
+    try:
+        text = render_env(example.read_text(encoding="utf-8"), options.root, pipelines)
+    except UnsafeEnvValue as error:
+        return StepResult("failed", f"{error}; no {ENV_FILE} written")
+    write_private(target, text)
     count = len(connections_needed(pipelines))
     return StepResult("ok", f"wrote {target} ({count} connection(s) to fill in)")
 

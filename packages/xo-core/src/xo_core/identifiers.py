@@ -25,6 +25,21 @@ def validate_identifier(name: str, *, kind: str = "identifier", pattern: re.Patt
     return name
 
 
+def column_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a BRONZE column name as a config must write it (``None`` when it is one).
+
+    Configs name warehouse columns after standardization (``LAST_CHANGED``, not ``lastChanged``): the names
+    reach generated SQL and dbt YAML, where anything else (quotes, braces, ``{{ ... }}``) would be code.
+    """
+    if COLUMN_NAME_RE.fullmatch(name) and len(name) <= MAX_IDENTIFIER_LENGTH:
+        return None
+    problem = f"{name!r} is not a BRONZE column name (UPPERCASE, matching {COLUMN_NAME_RE.pattern})"
+    # Suggest the standardized name only for a plain vendor spelling, never echo a rewrite of code.
+    if re.fullmatch(r"[A-Za-z0-9_ .-]{1,255}", name):
+        problem += f": write {standardize_column_name(name)!r}"
+    return problem
+
+
 def quote_identifier(name: str) -> str:
     """Validate (as a column name, the wider pattern) and double-quote one identifier part."""
     return f'"{validate_identifier(name, pattern=COLUMN_NAME_RE)}"'

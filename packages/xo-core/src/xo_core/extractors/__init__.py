@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+CONNECTION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+# The id names an environment variable (AIRFLOW_CONN_<ID>, a line of .env) and an Airflow pool: anything beyond
+# lowercase letters, digits and _ could add lines to .env or reach generated files as something else.
+ConnectionId = Annotated[str, StringConstraints(pattern=CONNECTION_ID_PATTERN)]
+"""The ``connection_id`` of every extractor config."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The local-folder object store: a bucket is a folder under ``root``, a key a relative path inside it.
 
 Every write goes to a ``.tmp-`` file beside the target and is renamed into place only on success, so a reader
-sees the old object or the new one, never half of one. Because writes replace the file (a new inode), a hard
+sees the old object or the new one, never half of one. Objects are written 0600 in folders made 0700
+(``xo_core.private_files``): they are client data. Because writes replace the file (a new inode), a hard
 link made by ``copy`` keeps the content it was made with when the source is later rewritten.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from xo_core.errors import ConfigError, TerminalError
+from xo_core.private_files import PRIVATE_FILE_MODE, make_private_dirs, open_private
 from xo_core.storage.base import ObjectInfo
 
 TEMP_PREFIX = ".tmp-"
@@ -58,9 +60,9 @@ class LocalObjectStore:
 
     @contextmanager
     def _atomic_file(self, path: Path) -> Generator[BinaryIO]:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent)
         temp = _temp_path(path.parent)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = open_private(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
         try:
             # closefd=False: a TextIOWrapper closing the handle inside the block must not lose the fsync.
             with os.fdopen(fd, "wb", closefd=False) as handle:
@@ -108,7 +110,7 @@ class LocalObjectStore:
             raise TerminalError(f"no object at {self.uri(src_bucket, src_key)} to copy")
         if src == dst:
             return ObjectInfo(dst_bucket, dst_key, src.stat().st_size)
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(dst.parent)
         temp = _temp_path(dst.parent)
         try:
             try:
@@ -118,6 +120,7 @@ class LocalObjectStore:
                 if exc.errno not in {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES}:
                     raise
                 shutil.copyfile(src, temp)
+                temp.chmod(PRIVATE_FILE_MODE)
             temp.replace(dst)
         except BaseException:
             temp.unlink(missing_ok=True)

@@ -43,12 +43,17 @@ def generate(
     sources page and xo-bosun catalog from the models and the source registry; nothing is written when any
     config is invalid."""
     from xo_foundry.dag_factory.generate import plan_generation, stale_files, write_plan
+    from xo_foundry.dag_factory.safety import UnsafeGeneration
 
     result = load_or_report(None)
     if not result.ok:
         typer.echo("no DAG file written: fix the configs above first", err=True)
         raise typer.Exit(1)
-    plan = plan_generation(result.pipelines, dags_dir(), repo_root())
+    try:
+        plan = plan_generation(result.pipelines, dags_dir(), repo_root())
+    except UnsafeGeneration as error:
+        typer.echo(f"{error}\nno DAG file written: a config value would become code in a generated file", err=True)
+        raise typer.Exit(1) from None
     if check:
         problems = stale_files(plan)
         for line in problems:

@@ -15,6 +15,7 @@ from typing import Any
 
 from xo_core.environment import Environment
 from xo_core.errors import XoError
+from xo_core.private_files import make_private_dirs, open_private
 from xo_core.timezones import zone_named
 from xo_foundry.schemas.pipeline import PipelineConfig
 
@@ -66,7 +67,7 @@ def run_direct(pipeline: PipelineConfig, logical_date: datetime, *, transform: b
 def prepare_airflow(env: Environment, dags_dir: Path) -> None:
     """Point Airflow at the project's state under XO_HOME and create its SQLite metadata DB once."""
     home = env.airflow_home
-    home.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(home)
     os.environ["AIRFLOW_HOME"] = str(home)
     os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags_dir)
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
@@ -86,11 +87,12 @@ def run_log_path(env: Environment, pipeline: PipelineConfig, logical_date: datet
 @contextmanager
 def output_to(log_path: Path) -> Generator[None]:
     """Send this process's stdout and stderr (file descriptors, so Airflow's own handlers too) to a file."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(log_path.parent)
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
-    with log_path.open("ab") as log_file:
+    # Logs may quote source rows: private like the rest of XO_HOME.
+    with os.fdopen(open_private(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "ab") as log_file:
         os.dup2(log_file.fileno(), 1)
         os.dup2(log_file.fileno(), 2)
         try:

@@ -10,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xo_foundry.dag_factory.render import dag_file_name, is_generated, render_domain, render_pools
+from xo_foundry.dag_factory.render import check_domain_source, dag_file_name, is_generated, render_domain, render_pools
+from xo_foundry.dag_factory.safety import check_no_jinja
 from xo_foundry.schemas.json_schema import SCHEMA_FILE, render_json_schema
 from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.schemas.reference import REFERENCE_PAGE, render_reference
 from xo_foundry.schemas.source_catalog import BOSUN_CATALOG, SOURCES_PAGE, render_bosun_catalog, render_sources_page
-from xo_foundry.transform.dbt_sources import render_dbt_sources
+from xo_foundry.transform.dbt_sources import OWN_JINJA, render_dbt_sources
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,27 @@ def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_
     """Render one file per domain from validated pipelines (keyed by their config path)."""
     by_domain: dict[str, list[tuple[str, PipelineConfig]]] = defaultdict(list)
     for path, pipeline in pipelines.items():
-        shown = path.resolve().relative_to(repo_root.resolve()) if path.resolve().is_relative_to(repo_root) else path
-        by_domain[pipeline.dag.domain].append((shown.as_posix(), pipeline))
-    files = {dags_dir / dag_file_name(domain): render_domain(domain, items) for domain, items in by_domain.items()}
+        by_domain[pipeline.dag.domain].append((_shown(path, repo_root), pipeline))
+    files: dict[Path, str] = {}
+    for domain, items in by_domain.items():
+        files[dags_dir / dag_file_name(domain)] = text = render_domain(domain, items)
+        check_domain_source(domain, text)
     # The dbt sources of the BRONZE tables are generated from the same configs, so they cannot drift.
     files.update({repo_root / path: text for path, text in render_dbt_sources(pipelines).items()})
     files[dags_dir.parent / POOLS_FILE] = render_pools(pipelines.values())
     files.update(registry_files(repo_root))
+    for path, text in files.items():
+        if path.suffix in (".yml", ".yaml", ".json"):
+            check_no_jinja(_shown(path, repo_root), text, allowed=OWN_JINJA)
     stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
     return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale)
+
+
+def _shown(path: Path, repo_root: Path) -> str:
+    absolute = path.resolve()
+    return (
+        absolute.relative_to(repo_root.resolve()) if absolute.is_relative_to(repo_root.resolve()) else path
+    ).as_posix()
 
 
 def registry_files(repo_root: Path) -> dict[Path, str]:

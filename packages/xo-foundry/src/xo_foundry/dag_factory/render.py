@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import jinja2
 
 from xo_core.environment import base_database
 from xo_foundry.dag_factory.literal import py_literal
+from xo_foundry.dag_factory.safety import check_dag_source, comment_text, header_imports
 from xo_foundry.schemas.pipeline import PipelineConfig
 
 _ENV = jinja2.Environment(
@@ -23,6 +25,7 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _ENV.filters["pystr"] = py_literal
+_ENV.filters["pycomment"] = comment_text
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ def render_domain(domain: str, pipelines: list[tuple[str, PipelineConfig]]) -> s
     """The DAG file of one domain; ``pipelines`` are (config path relative to the repo, config) pairs."""
     views = [_view(path, p) for path, p in sorted(pipelines, key=lambda item: item[1].dag_id)]
     return _ENV.get_template("domain_dags.py.j2").render(domain=domain, pipelines=views)
+
+
+@functools.cache
+def _template_imports() -> frozenset[str]:
+    return header_imports(_ENV.get_template("domain_dags.py.j2").render(domain="", pipelines=[]))
+
+
+def check_domain_source(domain: str, source: str) -> None:
+    """Refuse (``UnsafeGeneration``) a rendered DAG file that does not parse or holds top-level statements the
+    template does not write, such as code a config value smuggled in."""
+    check_dag_source(dag_file_name(domain), source, _template_imports())
 
 
 def dag_file_name(domain: str) -> str:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
+from xo_core.identifiers import COLUMN_NAME_RE, column_name_problem
 from xo_core.suggest import did_you_mean
 from xo_foundry.schemas.base import StrictModel
 
 LOAD_KINDS: tuple[str, ...] = ("full_refresh", "incremental", "historical")
+
+
+def _column_name(value: str) -> str:
+    problem = column_name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+ColumnName = Annotated[
+    str, AfterValidator(_column_name), Field(json_schema_extra={"pattern": COLUMN_NAME_RE.pattern, "maxLength": 255})
+]
+"""A BRONZE column as configs write it: the standardized UPPERCASE name."""
 
 
 class FullRefresh(StrictModel):
@@ -22,15 +36,15 @@ class Incremental(StrictModel):
     """Full pulls each run (BRONZE is still a snapshot); SILVER deduplicates them on ``unique_key``."""
 
     kind: Literal["incremental"]
-    unique_key: list[str] = Field(min_length=1, description="Columns that identify a row")
+    unique_key: list[ColumnName] = Field(min_length=1, description="Columns that identify a row")
 
 
 class Historical(StrictModel):
     """Late-arriving changes kept as history (SCD type 2) keyed on ``unique_key``."""
 
     kind: Literal["historical"]
-    unique_key: list[str] = Field(min_length=1, description="Columns that identify a row")
-    updated_at: str | None = Field(default=None, description="Column holding the row's last change")
+    unique_key: list[ColumnName] = Field(min_length=1, description="Columns that identify a row")
+    updated_at: ColumnName | None = Field(default=None, description="Column holding the row's last change")
 
 
 def _string_form(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,9 @@ from xo_foundry.schemas.targets import check_unique_targets
 from xo_foundry.schemas.yaml_lines import YamlPath, parse_yaml, syntax_error_line
 
 CONFIGS_FOLDER = Path("apps/airflow/xo-pipelines/configs")
+# A config's file name is its pipeline's name: it reaches generated files (DAG comments, dbt meta), the CLI's
+# DOMAIN/PIPELINE names and log lines, so nothing but these characters may be in it.
+CONFIG_FILE_NAME = re.compile(r"[a-z0-9_]+\.yaml")
 
 
 def _find_config_root() -> Path:
@@ -36,10 +40,12 @@ DEFAULT_CONFIG_ROOT: Path = _find_config_root()
 
 
 def display_path(path: Path) -> str:
-    """``path`` relative to the current directory when it is below it, else absolute."""
+    """``path`` relative to the current directory when it is below it, else absolute; a name with a newline or
+    another control character is shown escaped, so one problem stays one line."""
     absolute = path.resolve()
     cwd = Path.cwd().resolve()
-    return str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
+    shown = str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
+    return shown if shown.isprintable() else shown.encode("unicode_escape").decode("ascii")
 
 
 def _sorted(problems: list[ConfigProblem]) -> list[ConfigProblem]:
@@ -133,19 +139,33 @@ def _pipeline_files(paths: Sequence[Path], problems: list[ConfigProblem]) -> lis
     return list(dict.fromkeys(files))
 
 
+def _file_name_problems(file: Path, config: PipelineConfig | None, origins: Origins) -> list[ConfigProblem]:
+    """The file name must be ``<pipeline_name>.yaml`` in lowercase letters, digits and ``_``."""
+    if not CONFIG_FILE_NAME.fullmatch(file.name):
+        message = f"file name {file.name!r} must match {CONFIG_FILE_NAME.pattern}"
+        return [ConfigProblem(display_path(file), 1, "", message)]
+    if config is not None and config.dag.pipeline_name != file.stem:
+        shown, line = origins.locate(("dag", "pipeline_name"))
+        message = f"{config.dag.pipeline_name!r} must be the file's name, {file.stem!r}"
+        return [ConfigProblem(shown, line, "dag.pipeline_name", message)]
+    return []
+
+
 def load_pipelines(paths: Sequence[Path] | None = None, *, root: Path = DEFAULT_CONFIG_ROOT) -> LoadResult:
     """Validate many pipeline files (folders are searched for ``*.yaml``; ``None`` means all under ``root``).
 
     Each file is validated on its own, so one broken file never hides the others; then the valid ones are
-    checked together (no two sources anywhere writing the same table).
+    checked together (no two sources anywhere writing the same table). Here, not in ``load_pipeline``, a file's
+    name must be its pipeline's: these are the configs that generated files and the CLI name.
     """
     result = LoadResult()
     files = _pipeline_files([Path(p) for p in paths] if paths is not None else [root], result.problems)
     origins: dict[Path, Origins] = {}
     for file in files:
         config, problems, origins[file] = _load(file, root)
-        result.problems.extend(problems)
-        if config is not None:
+        named = _file_name_problems(file, config, origins[file])
+        result.problems.extend([*problems, *named])
+        if config is not None and not named:
             result.pipelines[file] = config
     result.problems.extend(check_unique_targets(result.pipelines, origins=origins))
     result.problems = list(dict.fromkeys(result.problems))

@@ -18,6 +18,7 @@ import yaml
 
 from xo_core.environment import DEV_SUFFIX, base_database
 from xo_core.warehouse.metadata import LOADED_AT, METADATA_COLUMNS
+from xo_foundry.dag_factory.safety import refuse_jinja
 from xo_foundry.schemas.pipeline import PipelineConfig
 
 DBT_PROJECT_DIR = Path("apps/dbt")
@@ -28,6 +29,8 @@ _HEADER = (
 )
 # Rendered by dbt when it reads the file (dbt renders Jinja in sources, with the target in scope).
 _SUFFIX_BY_TARGET = "{{ '' if target.name == 'prod' else '" + DEV_SUFFIX + "' }}"
+OWN_JINJA: tuple[str, ...] = (_SUFFIX_BY_TARGET,)
+"""The only Jinja the generated sources may hold; a value from a config holding Jinja fails generation."""
 # How late a load may be before dbt warns or fails, by the pipeline's refresh type. Daily windows allow a
 # weekend without runs (the roster sheet runs Monday to Friday) before failing.
 _FRESHNESS: dict[str, dict[str, dict[str, Any]]] = {
@@ -94,6 +97,9 @@ def render_sources_yaml(pipelines: Mapping[Path, PipelineConfig]) -> str:
         pipeline = pipelines[path]
         for name in pipeline.sources:
             table = _without_empty_tests(_table(path, pipeline, name))
+            # dbt renders Jinja in sources (meta included): no config value may bring its own.
+            where = f"sources.{source_name_of(pipeline.database)}.tables.{table['name']}"
+            refuse_jinja(table, file=SOURCES_FILE.as_posix(), pipeline=pipeline.dag_id, field=where)
             by_database.setdefault(base_database(pipeline.database), []).append(table)
     sources = [
         {

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from xo_core.extractors import ExtractorConfig, field_error
+from xo_core.extractors import ConnectionId, ExtractorConfig, field_error
 
 MAX_REPORT_FIELDS = 400
 """BambooHR answers 400 to a custom report of more fields
@@ -43,7 +43,7 @@ class BambooHRExtractorConfig(ExtractorConfig):
             "of the CSV header and listed in the manifest (request.missing_fields) and the log"
         ),
     )
-    connection_id: str = Field(default="bamboohr_default", description="Airflow connection with the API key")
+    connection_id: ConnectionId = Field(default="bamboohr_default", description="Airflow connection with the API key")
 
     @model_validator(mode="after")
     def _custom_needs_fields(self) -> BambooHRExtractorConfig:

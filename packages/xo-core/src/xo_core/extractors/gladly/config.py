@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from xo_core.extractors import ExtractorConfig, WindowShape, field_error
+from xo_core.extractors import ConnectionId, ExtractorConfig, WindowShape, field_error
 from xo_core.extractors.connection_rules import host_problem
 from xo_core.suggest import did_you_mean
 
@@ -199,7 +199,7 @@ class GladlyExtractorConfig(ExtractorConfig):
         ge=1,
         description="Row count at which Gladly silently truncates a report; reaching it fails the extraction",
     )
-    connection_id: str = Field(default="gladly_default", description="Airflow connection with the credentials")
+    connection_id: ConnectionId = Field(default="gladly_default", description="Airflow connection with the credentials")
     pool_slots: int = Field(
         default=REPORTS_AT_ONCE,
         ge=1,

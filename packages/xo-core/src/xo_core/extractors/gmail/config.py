@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from xo_core.extractors import ExtractorConfig
+from xo_core.extractors import ConnectionId, ExtractorConfig
 
 
 class GmailAttachmentExtractorConfig(ExtractorConfig):
@@ -24,4 +24,4 @@ class GmailAttachmentExtractorConfig(ExtractorConfig):
     on_missing: Literal["fail", "empty"] = Field(
         default="fail", description="fail: no matching e-mail fails the run; empty: load an empty file"
     )
-    connection_id: str = Field(default="gmail_default", description="Airflow connection with the credentials")
+    connection_id: ConnectionId = Field(default="gmail_default", description="Airflow connection with the credentials")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, PositiveInt
 
-from xo_core.extractors import ExtractorConfig
+from xo_core.extractors import ConnectionId, ExtractorConfig
 
 DEFAULT_SPROUT_FIELDS: tuple[str, ...] = (
     "guid",
@@ -41,4 +41,4 @@ class SproutExtractorConfig(ExtractorConfig):
         min_length=1,
         description="Message fields to request (without fields Sprout returns only guid)",
     )
-    connection_id: str = Field(default="sprout_default", description="Airflow connection with the API token")
+    connection_id: ConnectionId = Field(default="sprout_default", description="Airflow connection with the API token")

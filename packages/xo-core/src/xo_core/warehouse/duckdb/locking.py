@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from xo_core.errors import TransientError
+from xo_core.private_files import make_private_dirs, open_private
 
 DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
 # Polling (rather than a blocking flock) is what makes the timeout possible; the cap keeps a waiter
@@ -33,8 +34,8 @@ def _who() -> str:
 @contextmanager
 def hold_write_lock(lock_path: Path, *, purpose: str, timeout: float = DEFAULT_LOCK_TIMEOUT_SECONDS) -> Generator[None]:
     """Hold the exclusive lock at ``lock_path`` for the block; ``TransientError`` after ``timeout`` s."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    make_private_dirs(lock_path.parent)
+    fd = open_private(lock_path, os.O_RDWR | os.O_CREAT)
     try:
         _acquire(fd, lock_path, purpose=purpose, timeout=timeout)
         try:
