@@ -24,10 +24,12 @@ from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.gmail.client import decoded_data_field
 from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
 from xo_core.extractors.gmail.extractor import GmailAttachmentExtractor
+from xo_core.extractors.gmail.sender import refusal
 from xo_core.extractors.http import RetriesExhausted, RetryPolicy
 from xo_core.manifest import manifest_key
 from xo_core.storage.local import LocalObjectStore
 from xo_sandbox.google.gmail import DEFAULT_TOKENS, REPORT_COLUMNS, GmailSandbox, truth
+from xo_sandbox.google.gmail.forgeries import KINDS, forgery_of_day
 from xo_sandbox.google.gmail.mailbox import day_kind, delivered_overnight
 from xo_sandbox.google.gmail.query import Compared
 
@@ -235,3 +237,96 @@ def test_data_field_decodes_across_chunks_with_or_without_padding() -> None:
         assert b"".join(decoded_data_field(chunks)) == raw
     with pytest.raises(SourceDataError, match="no data field"):
         list(decoded_data_field([b'{"size": 0}']))
+
+
+def _forged_day(kind: str) -> date:
+    """A day whose morning brings the partner's report and, later, a forged one of ``kind``."""
+    d = date(2025, 1, 2)
+    while forgery_of_day(d) != kind or day_kind(d) == "none":
+        d += timedelta(days=1)
+    return d
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_forged_report_after_the_real_one_is_ignored_and_the_run_says_so(
+    kind: str, gmail_sandbox: GmailSandbox, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Gmail's from: search matches the display name and any address containing the words; with pick: latest
+    # the forgery, received last, would replace the partner's report.
+    start, end = _day(_forged_day(kind))
+    [forged] = truth.forged_mails(start, end)
+    caplog.set_level(logging.WARNING)
+    for pick in ("latest", "all"):
+        result = _extract(gmail_sandbox, tmp_path, start, end, pick=pick)
+        assert _rows(tmp_path)[1:] == truth.rows(start, end, pick)
+        taken = {a["message_id"] for a in result.manifest.request["attachments"]}
+        assert forged.id not in taken
+        ignored = result.manifest.request["ignored_messages"]
+        assert [i["message_id"] for i in ignored] == [forged.id]
+        assert ignored[0]["from"] == forged.sender and ignored[0]["reason"]
+    assert forged.id in caplog.text and "ignored" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "require", "taken"),
+    [
+        ("display_name", "none", False),  # the exact address is checked whatever else is required
+        ("look_alike", "none", False),
+        ("dmarc_fail", "none", True),  # the From header alone cannot tell: only authentication can
+        ("dmarc_fail", "dkim", False),
+        ("dmarc_fail", "dmarc", False),
+    ],
+)
+def test_what_require_authentication_adds_to_the_exact_address(
+    kind: str, require: str, taken: bool, gmail_sandbox: GmailSandbox, tmp_path: Path
+) -> None:
+    start, end = _day(_forged_day(kind))
+    [forged] = truth.forged_mails(start, end)
+    result = _extract(gmail_sandbox, tmp_path, start, end, pick="all", require_authentication=require)
+    assert (forged.id in {a["message_id"] for a in result.manifest.request["attachments"]}) is taken
+    assert result.manifest.request["require_authentication"] == require
+
+
+REFUSED_FROM = [
+    '"reports@cx-partner.example" <attacker@evil.example>',
+    "=?utf-8?q?reports=40cx-partner=2Eexample?= <attacker@evil.example>",
+    "reports@cx-partner.example <attacker@evil.example>",  # the two parsers read different addresses
+    "attacker@evil.example)<reports@cx-partner.example>",
+    "reports@cx-partner.example, attacker@evil.example",
+    "Reports <reports@cx-partner.example.evil.com>",
+    '"reports@cx-partner.example"@evil.example',
+    "",
+]
+
+
+@pytest.mark.parametrize("sender", REFUSED_FROM)
+def test_a_from_header_that_is_not_exactly_the_address_is_refused(sender: str) -> None:
+    assert refusal([("From", sender)], "reports@cx-partner.example", "none") is not None
+
+
+def test_the_exact_address_in_any_spelling_passes_and_gmails_own_authentication_results_decide() -> None:
+    for sender in ("reports@cx-partner.example", '"CX Partner, Inc." <REPORTS@cx-partner.example>'):
+        assert refusal([("From", sender)], "reports@cx-partner.example", "none") is None
+    assert refusal([("From", "a@x.example"), ("From", "a@x.example")], "a@x.example", "none") is not None
+    passed = "mx.google.com; dkim=pass header.i=@x.example; dmarc=pass (p=NONE) header.from=x.example"
+    failed = "mx.google.com; dkim=fail (bad signature) header.d=x.example; dmarc=fail header.from=x.example"
+    for required in ("dmarc", "dkim"):
+        assert refusal([("Authentication-Results", passed), ("From", "a@x.example")], "a@x.example", required) is None
+        planted_below = [
+            ("Authentication-Results", failed),
+            ("From", "a@x.example"),
+            ("Authentication-Results", passed),
+        ]
+        assert refusal(planted_below, "a@x.example", required) is not None
+        other_server = [("Authentication-Results", passed.replace("mx.google.com", "mx.evil.example"))]
+        assert refusal([*other_server, ("From", "a@x.example")], "a@x.example", required) is not None
+        assert refusal([("From", "a@x.example")], "a@x.example", required) is not None
+    other_domain = "mx.google.com; dkim=pass header.i=@evil.example; dmarc=pass header.from=evil.example"
+    assert refusal([("Authentication-Results", other_domain), ("From", "a@x.example")], "a@x.example", "dkim")
+    assert refusal([("Authentication-Results", other_domain), ("From", "a@x.example")], "a@x.example", "dmarc")
+
+
+def test_from_address_must_be_a_bare_address() -> None:
+    for bad in ("CX <reports@cx-partner.example>", "reports@cx-partner.example OR subject:x", "reports"):
+        with pytest.raises(ValueError, match="from_address"):
+            GmailAttachmentExtractorConfig(from_address=bad)

@@ -224,6 +224,7 @@ def test_roles_give_each_function_its_layers_and_roll_up_to_sysadmin(env: str) -
         assert write_future.format(f"{db}.GOLD") in transformer
         assert read_future.format(f"{db}.GOLD") in reader
         assert f"USAGE ON SCHEMA {db}.GOLD" in reader
+        assert read_future.format(f"{db}.XO_META") in reader  # the dashboards' pipeline-health page
         assert not any(f"{db}.BRONZE" in p or f"{db}.SILVER" in p or "INSERT" in p for p in reader)
     assert f"USAGE ON WAREHOUSE XO_LOADING_WH{sfx}" in loader
     assert f"USAGE ON WAREHOUSE XO_TRANSFORMING_WH{sfx}" in transformer

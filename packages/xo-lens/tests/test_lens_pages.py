@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from conftest import AGENT_DAYS, D2, D3, LensWarehouse
+from conftest import AGENT_DAYS, CND, D2, D3, NOW, LensWarehouse, ledger_row
 from streamlit.testing.v1 import AppTest
 
 import xo_lens
+from xo_core.warehouse import ledger
+from xo_core.warehouse.duckdb.backend import DuckDBSession
 
 SRC = Path(xo_lens.__file__).parent
 TIMEOUT = 30
@@ -73,8 +76,8 @@ def test_email_daily_shows_the_report_and_tolerates_new_columns(lens_warehouse: 
 def test_pipeline_health_flags_the_stale_table_and_the_failure(lens_warehouse: LensWarehouse):
     app = run("pages/pipeline_health.py")
     assert metrics(app) == {"Tables": "4", "Failed": "1", "Stale": "1", "Rows in last loads": f"{1200 + 40 + 410:,}"}
-    assert "row count 299 != expected 300" in app.error[0].value
-    assert "SHEETS_AGENT_ROSTER" in app.warning[0].value
+    assert "GLADLY\\_WORK\\_SESSIONS" in app.error[0].value and app.code[0].value == "row count 299 != expected 300"
+    assert "SHEETS\\_AGENT\\_ROSTER" in app.warning[0].value
     table = app.dataframe[0].value
     assert dict(zip(table["TABLE_NAME"], table["STATE"], strict=True)) == {
         "BRONZE.GLADLY_CONTACT_TIMESTAMPS": "ok",
@@ -99,3 +102,19 @@ def test_the_app_opens_on_the_agent_dashboard_and_switches_pages(lens_warehouse:
     assert app.title[0].value == "Agent dashboard"
     app.switch_page(str(SRC / "pages/pipeline_health.py")).run()
     assert app.title[0].value == "Pipeline health"
+
+
+# Ledger errors can quote source rows: whatever markdown or HTML they hold must show as typed, never rendered.
+UNTRUSTED = "row 3: **bold** <img src=x onerror=alert(1)> [link](javascript:alert(1)) :red[alarm] $x^2$"
+
+
+def test_a_ledger_error_with_markdown_and_html_shows_literally(lens_warehouse: LensWarehouse):
+    row = ledger_row("BRONZE.GMAIL_EMAIL_REPORT", "FAILED", NOW - timedelta(hours=1), None, UNTRUSTED)
+    row[1] = "run-**x**"  # a run id is text the page did not write either
+    with lens_warehouse.warehouse.connect_for_write(CND, purpose="lens test data") as connection:
+        DuckDBSession(connection).execute(f"INSERT INTO {ledger.ledger_table(CND)} VALUES ({', '.join('?' * 11)})", row)
+    app = run("pages/pipeline_health.py")
+    assert UNTRUSTED in [c.value for c in app.code]  # st.code: shown as typed, nothing interpreted
+    rendered = [e.value for e in [*app.error, *app.warning, *app.markdown, *app.caption, *app.info, *app.success]]
+    assert not any("onerror" in text or "javascript:" in text or "**x**" in text for text in rendered), rendered
+    assert any(r"run\-\*\*x\*\*" in text and "GMAIL\\_EMAIL\\_REPORT" in text for text in rendered), rendered

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import AGENT_DAYS, CND, D1, D2, D3, NOW, WBP, LensWarehouse
 
@@ -95,3 +96,10 @@ def test_a_database_without_the_report_raises_no_data(lens_warehouse: LensWareho
 def test_client_databases_follow_the_environment():
     assert query.client_databases(environment("local")) == ["WBP_DB_DEV", "CND_DB_DEV", "CORE_DB_DEV"]
     assert query.client_databases(environment("prod", environ={})) == ["WBP_DB", "CND_DB", "CORE_DB"]
+
+
+def test_the_duckdb_reader_cannot_write(lens_warehouse: LensWarehouse):
+    reader = reader_for(environment("local", home=lens_warehouse.home))
+    with pytest.raises(duckdb.InvalidInputException, match="read-only"):
+        reader.fetch(WBP, "DELETE FROM XO_META.LOAD_LEDGER")
+    assert len(reader.fetch(WBP, "SELECT * FROM XO_META.LOAD_LEDGER")) == 4

@@ -10,8 +10,10 @@ import pytest
 import snowflake.connector
 
 from xo_core.credentials import Connection
+from xo_core.environment import environment
+from xo_core.errors import CredentialError
 from xo_lens.query import agent_daily, agents, date_span
-from xo_lens.readers import SnowflakeReader
+from xo_lens.readers import SnowflakeReader, reader_for
 
 DB = "WBP_DB"
 
@@ -54,3 +56,28 @@ def test_the_same_read_functions_answer_from_snowflake(snowflake_gold: Snowflake
     assert sorted(zip(day["AGENT_ID"], day["CONTACTS_HANDLED"], strict=True)) == [("a1", 10), ("b2", 4)]
     one = agent_daily(snowflake_gold, DB, date(2025, 1, 14), date(2025, 1, 15), agent_ids=["a1"])
     assert sum(one["CONTACTS_HANDLED"]) == 22
+
+
+READER_URI = "snowflake://XO_LENS:reader-pw@/GOLD?account=xo&warehouse=XO_REPORTING_WH_DEV&role={role}"
+
+
+def test_the_dashboards_read_through_the_reader_connection_and_its_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loader's connection (write rights on BRONZE and the ledger) is there too: it must not be the one used.
+    monkeypatch.setenv("AIRFLOW_CONN_SNOWFLAKE_DEV", READER_URI.format(role="XO_LOADER_DEV").replace("LENS", "LD"))
+    monkeypatch.setenv("AIRFLOW_CONN_SNOWFLAKE_READER_DEV", READER_URI.format(role="XO_READER_DEV"))
+    reader = reader_for(environment("dev", environ={"XO_ENV": "dev"}))
+    assert isinstance(reader, SnowflakeReader)
+    assert reader.key == "snowflake:snowflake_reader_dev"
+    assert reader.settings(DB).role == "XO_READER_DEV" and reader.settings(DB).user == "XO_LENS"
+    with fakesnow.patch():  # the real connector path (settings_from_connection, connector) on fakesnow
+        setup = snowflake.connector.connect(user="u", password="p", account="xo")
+        setup.cursor().execute(f"CREATE DATABASE {DB}")
+        setup.close()
+        assert reader.has_table(DB, "GOLD", "RPT_AGENT_DASHBOARD") is False
+
+
+def test_a_reader_connection_with_another_role_is_refused_before_connecting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_SNOWFLAKE_READER_PROD", READER_URI.format(role="XO_LOADER"))
+    reader = reader_for(environment("prod", environ={"XO_ENV": "prod"}))
+    with pytest.raises(CredentialError, match=r"snowflake_reader_prod.*XO_LOADER.*XO_READER"):
+        reader.fetch("WBP_DB", "SELECT 1")

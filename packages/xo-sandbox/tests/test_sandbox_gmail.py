@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from xo_sandbox.google.gmail import DEFAULT_TOKENS, GmailSandbox
+from xo_sandbox.google.gmail import DEFAULT_TOKENS, PARTNER, REPORT_SUBJECT, GmailSandbox
+from xo_sandbox.google.gmail.forgeries import KINDS, forgery_of_day
 from xo_sandbox.google.gmail.mailbox import content, delivered_overnight, mails_between, mails_of_day
 from xo_sandbox.google.gmail.query import Compared
 
@@ -104,3 +105,36 @@ def test_injected_403_rate_limit_fault(gmail_client: httpx.Client) -> None:
         "message": refused.json()["error"]["message"], "domain": "usageLimits", "reason": "rateLimitExceeded"
     }  # fmt: skip
     assert gmail_client.get("/messages").status_code == 200
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_forged_report_arrives_after_the_real_one_and_the_from_search_finds_it(kind: str) -> None:
+    day = next(d for d in (DAY + timedelta(days=i) for i in range(90)) if forgery_of_day(d) == kind)
+    mails = mails_of_day(day)
+    forged = next(m for m in mails if m.forged)
+    assert forged.forged == kind and forged.subject == REPORT_SUBJECT
+    assert forged.attachments[0].filename.startswith("email_report_")
+    assert all(m.internal_ms < forged.internal_ms for m in mails if m.report_day is not None)
+    assert content(forged.attachments[0].seed) != content(f"report|{day - timedelta(days=1)}|0")
+    q = f'from:reports@cx-partner.example subject:"{REPORT_SUBJECT}" has:attachment filename:csv'
+    with GmailSandbox(first_day=day, last_day=day) as sandbox, httpx.Client(headers=AUTH) as client:
+        listed = client.get(f"{sandbox.url}/gmail/v1/users/me/messages", params={"q": q}).json()
+        full = client.get(f"{sandbox.url}/gmail/v1/users/me/messages/{forged.id}").json()
+    assert listed["messages"][0]["id"] == forged.id  # newest first: the forgery is what "latest" would take
+    headers = [(h["name"], h["value"]) for h in full["payload"]["headers"]]
+    results = [value for name, value in headers if name == "Authentication-Results"]
+    assert results[0].startswith("mx.google.com; ")  # Gmail's own header comes first
+    if kind == "dmarc_fail":
+        assert dict(headers)["From"] == PARTNER and "dmarc=fail" in results[0] and "dmarc=pass" in results[1]
+    else:
+        assert dict(headers)["From"] != PARTNER and "reports@cx-partner.example" in dict(headers)["From"]
+
+
+def test_genuine_mails_carry_a_passing_authentication_results() -> None:
+    report = next(m for m in mails_of_day(DAY) if m.report_day is not None)
+    assert report.authentication_results == (
+        "mx.google.com; dkim=pass header.i=@cx-partner.example header.s=s1 header.b=Zm9yZ2Vk; "
+        "spf=pass (google.com: domain of reports@cx-partner.example designates 203.0.113.25 as permitted sender) "
+        "smtp.mailfrom=reports@cx-partner.example; dmarc=pass (p=REJECT sp=REJECT dis=NONE) "
+        "header.from=cx-partner.example"
+    )

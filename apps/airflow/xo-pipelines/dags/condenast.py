@@ -61,6 +61,7 @@ CONDENAST_EMAIL_REPORT = {
                 "filename_pattern": "email_report_*.csv",
                 "pick": "latest",
                 "on_missing": "fail",
+                "require_authentication": "dmarc",
                 "connection_id": "gmail_default",
             },
             "repull": None,

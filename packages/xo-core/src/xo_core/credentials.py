@@ -55,27 +55,49 @@ def env_var_name(conn_id: str) -> str:
 
 
 def parse_connection(conn_id: str, value: str) -> Connection:
-    """Parse an Airflow connection given as JSON or as a URI (``http://login:password@host:port/schema?k=v``)."""
+    """Parse an Airflow connection given as JSON or as a URI (``http://login:password@host:port/schema?k=v``).
+
+    A value that does not parse is a ``ConfigError`` naming the connection and what kind of value it is, never a
+    part of the value: a malformed URI's "port" or "host" is often a piece of the password (an unescaped ``/``
+    in ``http://user:pa/ss@host`` makes the parser read ``pa`` as the port), and the standard library's own
+    messages quote it.
+    """
     value = value.strip()
-    if value.startswith("{"):
-        try:
-            data = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{env_var_name(conn_id)} is not valid JSON (at character {exc.pos})") from None
-        extra = data.get("extra") or {}
-        return Connection(
-            conn_id=conn_id,
-            conn_type=str(data.get("conn_type", "")),
-            host=str(data.get("host") or ""),
-            login=str(data.get("login") or ""),
-            password=str(data.get("password") or ""),
-            port=int(data["port"]) if data.get("port") else None,
-            schema=str(data.get("schema") or ""),
-            extra=json.loads(extra) if isinstance(extra, str) else dict(extra),
+    kind = "JSON" if value.startswith(("{", "[")) else "URI"
+    try:
+        return _from_json(conn_id, value) if kind == "JSON" else _from_uri(conn_id, value)
+    except json.JSONDecodeError as exc:
+        problem = f"is not valid JSON (at character {exc.pos})"
+    except (ValueError, TypeError, AttributeError):
+        problem = (
+            "is not a JSON object with the fields of an Airflow connection"
+            if kind == "JSON"
+            else "is not a valid URI (percent-encode any '/', '?', '#', '@' or ':' in the login or password)"
         )
+    raise ConfigError(f"connection {conn_id!r}: {env_var_name(conn_id)} {problem}") from None
+
+
+def _from_json(conn_id: str, value: str) -> Connection:
+    data = json.loads(value)
+    if not isinstance(data, dict):
+        raise TypeError("not an object")
+    extra = data.get("extra") or {}
+    return Connection(
+        conn_id=conn_id,
+        conn_type=str(data.get("conn_type", "")),
+        host=str(data.get("host") or ""),
+        login=str(data.get("login") or ""),
+        password=str(data.get("password") or ""),
+        port=int(data["port"]) if data.get("port") else None,
+        schema=str(data.get("schema") or ""),
+        extra=dict(json.loads(extra) if isinstance(extra, str) else extra),
+    )
+
+
+def _from_uri(conn_id: str, value: str) -> Connection:
     parts = urlsplit(value)
     if not parts.scheme:
-        raise ConfigError(f"{env_var_name(conn_id)} is neither JSON nor a URI like http://user:pass@host")
+        raise ValueError("no scheme")
     extra: dict[str, Any] = dict(parse_qsl(parts.query))
     host = extra.pop("__host", None) or (unquote(parts.hostname or ""))
     return Connection(

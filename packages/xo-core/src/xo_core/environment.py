@@ -8,7 +8,9 @@ In ``dev`` and ``prod`` the object store is S3 in ``AWS_REGION`` (default ``us-e
 points it at another S3 endpoint (moto, localstack, a VPC endpoint). Bucket names are those of
 ``apps/snowflake-schema/vars/<env>.yml`` (the stage the migrations create reads the stage bucket), unless
 ``XO_INGEST_BUCKET``, ``XO_STAGE_BUCKET`` or ``XO_LANDING_BUCKET`` name others (bucket names are global in S3).
-The warehouse connection is ``snowflake_<env>``; S3 and Secrets Manager use boto3's credential chain, which
+The warehouse connection is ``snowflake_<env>`` (the loader's, role ``XO_LOADER``); the dashboards read through
+``snowflake_reader_<env>``, whose role must be ``XO_READER`` (``XO_READER_DEV`` in dev: GOLD and the load ledger,
+read only; see ``apps/snowflake-schema``). S3 and Secrets Manager use boto3's credential chain, which
 Airflow's ``aws_default`` connection also describes.
 """
 
@@ -58,6 +60,8 @@ class Environment:
     landing_bucket: str
     warehouse: Literal["duckdb", "snowflake"]
     warehouse_conn_id: str | None = None  # the Snowflake connection; None for the embedded DuckDB
+    reader_conn_id: str | None = None  # the dashboards' read-only Snowflake connection; None for DuckDB
+    reader_role: str | None = None  # the role that connection must have (the migrations' XO_READER)
     aws_conn_id: str | None = None  # the Airflow connection describing AWS credentials (dev/prod)
 
     def database(self, configured: str) -> str:
@@ -125,6 +129,8 @@ def environment(
             landing_bucket=environ.get("XO_LANDING_BUCKET") or f"xo-data-landing{suffix}",
             warehouse="snowflake",
             warehouse_conn_id=f"snowflake_{remote}",
+            reader_conn_id=f"snowflake_reader_{remote}",
+            reader_role="XO_READER" + (DEV_SUFFIX if remote == "dev" else ""),
             aws_conn_id=AWS_CONN_ID,
         )
     raise ConfigError(f"unknown environment {name!r}: XO_ENV must be one of {', '.join(ENV_NAMES)}")

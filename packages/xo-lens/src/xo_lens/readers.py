@@ -1,5 +1,9 @@
 """Where the dashboards read from: the embedded DuckDB files, or Snowflake, behind one small interface.
 
+Dashboards only read, and they show what sources sent: they never hold write rights. DuckDB files are opened
+read-only; Snowflake is read through the environment's reader connection (``snowflake_reader_<env>``), whose
+role must be the migrations' ``XO_READER`` (refused before connecting otherwise), never the loader's connection.
+
 A reader opens a connection for one query and closes it at once. On DuckDB that matters: a file open for
 reading blocks a pipeline's write connection (and the other way round), so a dashboard must hold it for the
 length of a query only; ``DuckDBWarehouse.connect_read_only`` waits while a writer holds the file.
@@ -15,8 +19,9 @@ from typing import Any, Protocol
 
 from xo_core.credentials import Connection, local_sources, resolve_connection
 from xo_core.environment import Environment, environment
+from xo_core.errors import CredentialError
 from xo_core.warehouse.duckdb.backend import DEFAULT_READ_ONLY_TIMEOUT_SECONDS, DuckDBWarehouse
-from xo_core.warehouse.snowflake.connect import connector, query_tag, settings_from_connection
+from xo_core.warehouse.snowflake.connect import SnowflakeSettings, connector, query_tag, settings_from_connection
 from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike
 
 Row = dict[str, Any]
@@ -86,20 +91,33 @@ class DuckDBReader:
 
 @dataclass(frozen=True)
 class SnowflakeReader:
-    """Reads Snowflake through the environment's connection; one connection per query (dashboards are idle)."""
+    """Reads Snowflake through the reader connection; one connection per query (dashboards are idle).
+
+    ``role``: the role the connection must have (``XO_READER``); empty skips the check (tests with their own
+    ``connect``)."""
 
     connection: Connection = field(repr=False)
     connect: Callable[[Connection, str], SnowflakeConnectionLike] | None = field(default=None, repr=False)
+    role: str = ""
 
     @property
     def key(self) -> str:
         return f"snowflake:{self.connection.conn_id}"
 
+    def settings(self, database: str) -> SnowflakeSettings:
+        """The connector settings for ``database``; CredentialError when the role is not the reader's."""
+        settings = settings_from_connection(self.connection, database=database, tag=query_tag(job="xo-lens"))
+        if self.role and settings.role.upper() != self.role.upper():
+            raise CredentialError(
+                f"Snowflake connection {self.connection.conn_id!r} has role {settings.role}; the dashboards read "
+                f"only with the read-only role {self.role}"
+            )
+        return settings
+
     def _open(self, database: str) -> SnowflakeConnectionLike:
         if self.connect is not None:
             return self.connect(self.connection, database)
-        settings = settings_from_connection(self.connection, database=database, tag=query_tag(job="xo-lens"))
-        return connector(settings)()
+        return connector(self.settings(database))()
 
     def has_table(self, database: str, schema: str, table: str) -> bool:
         sql = (
@@ -126,8 +144,9 @@ def _row(names: list[str], values: Sequence[Any]) -> Row:
 
 
 def reader_for(env: Environment | None = None) -> Reader:
-    """The reader of the environment: DuckDB files for ``local``, Snowflake for ``dev`` and ``prod``."""
+    """The reader of the environment: DuckDB files for ``local``, Snowflake's reader connection for ``dev`` and
+    ``prod``."""
     env = env or environment()
-    if env.warehouse == "snowflake" and env.warehouse_conn_id:
-        return SnowflakeReader(resolve_connection(env.warehouse_conn_id, local_sources()))
+    if env.warehouse == "snowflake" and env.reader_conn_id:
+        return SnowflakeReader(resolve_connection(env.reader_conn_id, local_sources()), role=env.reader_role or "")
     return DuckDBReader(env.home)

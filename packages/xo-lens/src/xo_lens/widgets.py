@@ -1,11 +1,16 @@
 """What every page shares: the environment's reader, cached queries, friendly errors, number formats.
 
+Text that came from the warehouse (ledger errors quoting source rows, run ids, exception messages) is shown
+with ``st.code`` or escaped with ``literal`` before it reaches a markdown element: Streamlit renders markdown,
+links and its own ``:color[...]`` directives in ``st.error``, ``st.warning`` and the like.
+
 Query results are cached for ``CACHE_SECONDS`` keyed by the reader's ``key``, so moving a filter back and
 forth does not open a new Snowflake session each time, and a pipeline's new rows show within a minute.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -19,6 +24,18 @@ from xo_lens import query
 from xo_lens.readers import NoDataError, Reader, reader_for
 
 CACHE_SECONDS = 60
+# CommonMark: a backslash before any ASCII punctuation makes it literal (spec, "Backslash escapes").
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def literal(text: object) -> str:
+    """``text`` escaped so a markdown element shows it as typed, on one line."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def untrusted(text: object) -> None:
+    """Show text the dashboards did not write (an error a source caused) as it is, never as markdown."""
+    st.code(str(text), language=None, wrap_lines=True)
 
 
 def current() -> tuple[Reader, Environment]:
@@ -34,13 +51,15 @@ def friendly_errors() -> Generator[None]:
         yield
     except NoDataError as exc:
         st.info(query.RUN_DEMO_HINT, icon=":material/database:")
-        st.caption(str(exc))
+        st.caption(literal(exc))
         st.stop()
     except TransientError as exc:
-        st.warning(f"The warehouse is busy (a pipeline is writing to it). Reload in a moment.\n\n{exc}")
+        st.warning("The warehouse is busy (a pipeline is writing to it). Reload in a moment.")
+        untrusted(exc)
         st.stop()
     except CredentialError as exc:
-        st.error(f"Cannot connect to the warehouse: {exc}")
+        st.error("Cannot connect to the warehouse:")
+        untrusted(exc)
         st.stop()
 
 

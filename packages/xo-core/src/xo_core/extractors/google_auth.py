@@ -193,10 +193,11 @@ class BearerAuth(httpx.Auth):
 
 @dataclass(frozen=True)
 class GoogleCredentials:
-    """How to authenticate, and the secrets to scrub from every message."""
+    """How to authenticate, and the secrets to scrub from every message (kept out of ``repr``, like every field
+    that holds a secret: a credentials object in a log line or a traceback's locals must not show them)."""
 
     tokens: StaticToken | ServiceAccountTokens
-    secrets: tuple[str, ...]
+    secrets: tuple[str, ...] = field(repr=False)
     principal: str
     """Who is calling, for messages: the service account (and subject), or ``static token``."""
 

@@ -51,11 +51,14 @@ def main() -> None:
 
     if failed.empty and stale.empty:
         st.success(f"Every table loaded within {stale_hours:g} h and its last load succeeded.")
+    # Ledger rows are data: an error can quote a source's row, so nothing of a row is rendered as markdown.
     for row in failed.itertuples():
-        st.error(f"**{row.DATABASE}.{row.TABLE_NAME}** failed (run {row.RUN_ID}): {row.ERROR}")
+        table = widgets.literal(f"{row.DATABASE}.{row.TABLE_NAME}")
+        st.error(f"**{table}** failed (run {widgets.literal(row.RUN_ID)}):")
+        widgets.untrusted(row.ERROR)
     for row in stale.itertuples():
         age = "never loaded successfully" if pd.isna(row.AGE_HOURS) else f"last success {row.AGE_HOURS:g} h ago"
-        st.warning(f"**{row.DATABASE}.{row.TABLE_NAME}** is stale: {age}")
+        st.warning(f"**{widgets.literal(f'{row.DATABASE}.{row.TABLE_NAME}')}** is stale: {age}")
 
     st.dataframe(
         loads[SHOWN],

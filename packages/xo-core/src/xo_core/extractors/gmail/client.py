@@ -58,6 +58,8 @@ class MessageSummary:
     sender: str
     subject: str
     attachments: tuple[AttachmentRef, ...]
+    headers: tuple[tuple[str, str], ...] = ()
+    """The top-level headers in message order (``From`` and ``Authentication-Results`` are checked)."""
 
 
 def search_query(
@@ -123,13 +125,16 @@ class GmailClient(GoogleApiClient):
         """``messages.get?format=full``, reduced to date, sender, subject and attachment parts."""
         body = self.get_json(f"{self._prefix}/messages/{quote(message_id, safe='')}?format=full")
         payload = body.get("payload") or {}
-        headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in payload.get("headers") or []}
+        listed = tuple((str(h.get("name", "")), str(h.get("value", ""))) for h in payload.get("headers") or [])
+        headers = {name.lower(): value for name, value in listed}
         try:
             internal = int(body["internalDate"])
         except (KeyError, ValueError, TypeError):
             raise SourceDataError(f"Gmail message {message_id} has no readable internalDate") from None
         parts = tuple(_attachments(message_id, payload))
-        return MessageSummary(message_id, internal, headers.get("from", ""), headers.get("subject", ""), parts)
+        return MessageSummary(
+            message_id, internal, headers.get("from", ""), headers.get("subject", ""), parts, listed
+        )  # fmt: skip
 
     def attachment[T](self, ref: AttachmentRef, consume: Callable[[Iterator[bytes]], T]) -> T:
         """``consume`` the decoded bytes of the attachment (retried whole if the body breaks off)."""

@@ -13,7 +13,12 @@ class GmailAttachmentExtractorConfig(ExtractorConfig):
     """The attachment of a report e-mail received in the run's window."""
 
     user_id: str = Field(default="me", description="Gmail userId whose mailbox is searched")
-    from_address: str = Field(min_length=3, description="Sender of the report e-mail (Gmail from: filter)")
+    from_address: str = Field(
+        min_length=3,
+        pattern=r"^[^\s<>\"(),;:@]+@[^\s<>\"(),;:@]+$",
+        description="Address the report e-mail must come from: searched with Gmail's from:, then each message's "
+        "From header must hold exactly this address",
+    )
     subject: str | None = Field(default=None, description="Text the subject must contain (Gmail subject:)")
     filename_pattern: str = Field(
         default="*.csv", min_length=1, description="Glob the attachment's file name must match, e.g. *.csv"
@@ -23,5 +28,11 @@ class GmailAttachmentExtractorConfig(ExtractorConfig):
     )
     on_missing: Literal["fail", "empty"] = Field(
         default="fail", description="fail: no matching e-mail fails the run; empty: load an empty file"
+    )
+    require_authentication: Literal["dmarc", "dkim", "none"] = Field(
+        default="dmarc",
+        description="What Gmail's Authentication-Results must also show for the sender's domain: dmarc (a DMARC "
+        "pass), dkim (a DKIM signature of that domain) or none (the exact From address only, which anyone can "
+        "write); a message that fails is ignored and listed in the manifest",
     )
     connection_id: ConnectionId = Field(default="gmail_default", description="Airflow connection with the credentials")

@@ -4,7 +4,9 @@ Steps: search (``messages.list``, ``q`` from the config, the window as epoch sec
 side), read each hit (``messages.get``), keep those whose ``internalDate`` lies in ``[window_start,
 window_end)`` exactly (Gmail documents neither the edges of ``after:``/``before:`` nor whether they compare
 ``internalDate`` or the ``Date`` header) and that carry an attachment whose file name matches
-``filename_pattern`` (a case-insensitive glob), then:
+``filename_pattern`` (a case-insensitive glob) and whose sender checks out (``xo_core.extractors.gmail.sender``:
+the exact ``From`` address and, unless ``require_authentication: none``, Gmail's DMARC or DKIM pass; a message
+that fails is ignored, logged and listed under ``ignored_messages`` in the manifest's request), then:
 - ``pick: latest``: the newest such message (by ``internalDate``; a corrected resend wins) is streamed straight
   into the store; two matching attachments on that one message are ambiguous → ``SourceDataError``;
 - ``pick: all``: every matching attachment, oldest first, each spooled to a local temporary file, then written
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import logging
 import math
 import tempfile
 import time
@@ -38,12 +41,14 @@ from xo_core.extractors.gmail.client import (
     search_query,
 )
 from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
+from xo_core.extractors.gmail.sender import refusal
 from xo_core.extractors.google_api import google_endpoint
 from xo_core.extractors.http import HttpExtractor, RetryPolicy
 from xo_core.manifest import Manifest
 
 SOURCE_TYPE = "gmail_attachment"
-EXTRACTOR_VERSION = "gmail_attachment/2"
+EXTRACTOR_VERSION = "gmail_attachment/3"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,17 @@ class _Hit:
 
     message: MessageSummary
     attachments: tuple[AttachmentRef, ...]
+
+
+@dataclass(frozen=True)
+class _Ignored:
+    """A message the search found, received in the window with a matching attachment, whose sender failed."""
+
+    message: MessageSummary
+    reason: str
+
+    def record(self) -> dict[str, str]:
+        return {"message_id": self.message.id, "from": self.message.sender, "reason": self.reason}
 
 
 @dataclass
@@ -98,15 +114,15 @@ class GmailAttachmentExtractor(HttpExtractor):
             sleep=self._sleep,
         )
         with client:
-            hits = self._hits(client, q, config, request)
+            hits, ignored = self._hits(client, q, config, request)
             chosen = _choose(hits, config)
-            info = _manifest_request(request, config, q, base_url, chosen, len(hits))
+            info = _manifest_request(request, config, q, base_url, chosen, len(hits), ignored)
             if not chosen:
                 if config.on_missing == "fail":
                     raise TerminalError(
                         f"no Gmail message in {config.user_id}'s mailbox matched q={q!r} with an attachment like "
                         f"{config.filename_pattern!r} received in [{request.window_start.isoformat()}, "
-                        f"{request.window_end.isoformat()}); nothing was written"
+                        f"{request.window_end.isoformat()}){_ignored_note(ignored)}; nothing was written"
                     )
                 manifest = _write(request, info, [], iter(()))
             elif len(chosen) == 1:
@@ -117,20 +133,39 @@ class GmailAttachmentExtractor(HttpExtractor):
 
     def _hits(
         self, client: GmailClient, q: str, config: GmailAttachmentExtractorConfig, request: ExtractRequest
-    ) -> list[_Hit]:
+    ) -> tuple[list[_Hit], list[_Ignored]]:
         # Whole milliseconds: internalDate >= start (a real) <=> internalDate >= ceil(start), the same for end.
         start_ms = math.ceil(request.window_start.timestamp() * 1000)
         end_ms = math.ceil(request.window_end.timestamp() * 1000)
         pattern = config.filename_pattern.lower()
         hits: list[_Hit] = []
+        ignored: list[_Ignored] = []
         for message_id in client.message_ids(q, page_size=self.page_size):
             message = client.message(message_id)
             if not start_ms <= message.internal_date_ms < end_ms:
                 continue
             matching = tuple(a for a in message.attachments if fnmatch.fnmatchcase(a.filename.lower(), pattern))
-            if matching:
+            if not matching:
+                continue
+            reason = refusal(message.headers, config.from_address, config.require_authentication)
+            if reason is None:
                 hits.append(_Hit(message, matching))
-        return hits
+                continue
+            ignored.append(_Ignored(message, reason))
+            logger.warning(
+                "Gmail message %s ignored: its sender is not verified as %s (%s); From: %r",
+                message.id,
+                config.from_address,
+                reason,
+                message.sender[:200],
+            )
+        return hits, ignored
+
+
+def _ignored_note(ignored: list[_Ignored]) -> str:
+    if not ignored:
+        return ""
+    return f" from a verified sender ({len(ignored)} ignored: {'; '.join(i.reason for i in ignored[:3])})"
 
 
 def filename_hint(pattern: str) -> str | None:
@@ -220,6 +255,7 @@ def _manifest_request(
     base_url: str,
     chosen: list[AttachmentRef],
     matched: int,
+    ignored: list[_Ignored],
 ) -> dict[str, Any]:
     """What was asked and what was taken, for the manifest; never the credentials."""
     return {
@@ -231,6 +267,8 @@ def _manifest_request(
         "pick": config.pick,
         "on_missing": config.on_missing,
         "messages_matched": matched,
+        "require_authentication": config.require_authentication,
+        "ignored_messages": [i.record() for i in ignored],
         "attachments": [{"message_id": a.message_id, "filename": a.filename, "size": a.size} for a in chosen],
         "connection_id": config.connection_id,
         "run_id": request.run_id,

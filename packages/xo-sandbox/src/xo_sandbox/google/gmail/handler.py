@@ -109,11 +109,15 @@ class GmailHandler(GoogleHandler):
         }
         if fmt == "minimal":
             return body
+        # In the order of the raw message: what Gmail prepended on receipt first, then the sender's own headers.
         headers = [
+            {"name": "Delivered-To", "value": MAILBOX},
+            {"name": "Authentication-Results", "value": mail.authentication_results},
             {"name": "From", "value": mail.sender},
             {"name": "To", "value": MAILBOX},
             {"name": "Subject", "value": mail.subject},
             {"name": "Date", "value": format_datetime(sent)},
+            *({"name": name, "value": value} for name, value in mail.planted_headers),
             {"name": "Content-Type", "value": 'multipart/mixed; boundary="sandbox"'},
         ]
         text = mail.snippet.encode()

@@ -6,6 +6,8 @@ simulator (same names and e-mails), or one per agent and hour with ``hourly=True
 UTF-8 BOM and has CRLF line ends (an Excel export). About one day in twenty has no report; about one in
 twenty also has a corrected resend two to three hours later (different numbers; the latest one is right).
 Noise: the same partner's "Daily Chat Report" (``chat_report_*.csv``), a vendor invoice CSV, a newsletter PDF.
+About one day in four a forged "Daily Email Report" arrives late in the morning, after the real one (see
+``xo_sandbox.google.gmail.forgeries``); Gmail's ``from:`` search finds it too.
 
 Two timestamps per mail: ``internal_ms`` (Gmail's ``internalDate``, when Gmail received it) and ``sent_ms`` (the
 sender's ``Date`` header), a second to three minutes earlier. About one report day in ten the first report is
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from xo_sandbox.gladly.orgs import get_org, stable_seed
+from xo_sandbox.google.gmail.forgeries import authentic_results, forgery, forgery_of_day
 
 TZ = ZoneInfo("America/New_York")
 PARTNER = "CX Partner Reporting <reports@cx-partner.example>"
@@ -55,7 +58,13 @@ class Mail:
     snippet: str
     attachments: tuple[Attachment, ...]
     report_day: date | None = None
-    """The day the report covers (report mails only)."""
+    """The day the report covers (the partner's real report mails only)."""
+    authentication_results: str = ""
+    """The ``Authentication-Results`` header Gmail added on receipt."""
+    planted_headers: tuple[tuple[str, str], ...] = ()
+    """Further headers the sender wrote into the mail (a forger's fake ``Authentication-Results``)."""
+    forged: str = ""
+    """The kind of forgery (``forgeries.KINDS``), empty for a genuine mail."""
 
 
 def _hex_id(*parts: object) -> str:
@@ -104,7 +113,9 @@ def _mail(
     filename, mime, seed = file
     attachment = Attachment(filename, mime, _attachment_id(mid, filename), seed)
     dated = when - _transit_ms(mid) if sent is None else sent
-    return Mail(mid, when, dated, sender, subject, snippet, (attachment,), report_day)
+    return Mail(
+        mid, when, dated, sender, subject, snippet, (attachment,), report_day, authentic_results(sender)
+    )  # fmt: skip
 
 
 def mails_of_day(day: date) -> list[Mail]:
@@ -137,7 +148,21 @@ def mails_of_day(day: date) -> list[Mail]:
         digest = (f"digest_{day:%Y%m%d}.pdf", "application/pdf", "pdf")
         news = "Conde Nast News <news@condenast.example>"
         mails.append(_mail("digest", day, _at(day, rng, 12, 14), news, "Weekly digest", "This week.", digest))
-    return sorted(mails, key=lambda m: m.internal_ms)
+    forged = _forged(day, covered)
+    return sorted(mails + ([forged] if forged else []), key=lambda m: m.internal_ms)
+
+
+def _forged(day: date, covered: date) -> Mail | None:
+    """The day's forged report, received 11:00-13:59 (after the real one and any resend), if the day has one."""
+    kind = forgery_of_day(day)
+    if kind is None:
+        return None
+    fake = forgery(kind, PARTNER)
+    when = _at(day, random.Random(stable_seed("gmail", "forged-at", day)), 11, 14)
+    file = (f"email_report_{covered:%Y%m%d}.csv", "text/csv", f"forged|{covered}|{kind}")
+    snippet = f"Please find attached the email report for {covered:%m/%d/%Y}."
+    mail = _mail(f"forged-{kind}", day, when, fake.sender, REPORT_SUBJECT, snippet, file)
+    return replace(mail, authentication_results=fake.authentication_results, planted_headers=fake.planted, forged=kind)
 
 
 def _overnight(day: date) -> tuple[int, int]:
@@ -171,7 +196,7 @@ def report_rows(seed: str, *, hourly: bool = False) -> list[list[str]]:
 def content(seed: str, hourly: bool = False) -> bytes:
     """The bytes of an attachment."""
     kind = seed.split("|")[0]
-    if kind == "report":
+    if kind in ("report", "forged"):
         lines = [",".join(REPORT_COLUMNS)] + [
             ",".join(_csv_cell(c) for c in row) for row in report_rows(seed, hourly=hourly)
         ]

@@ -23,6 +23,14 @@ def report_mails(start: datetime, end: datetime) -> list[Mail]:
     ]
 
 
+def forged_mails(start: datetime, end: datetime) -> list[Mail]:
+    """The forged report mails received in ``[start, end)``, oldest first: none of them may be taken."""
+    first = start.astimezone(TZ).date() - timedelta(days=1)
+    last = end.astimezone(TZ).date() + timedelta(days=1)
+    lo, hi = start.timestamp() * 1000, end.timestamp() * 1000
+    return [m for m in mails_between(first, last) if m.forged and lo <= m.internal_ms < hi]
+
+
 def picked(start: datetime, end: datetime, pick: str = "latest") -> list[Mail]:
     """The report mails a connector should take: the newest one (``latest``) or every one (``all``)."""
     mails = report_mails(start, end)
