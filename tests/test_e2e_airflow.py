@@ -4,6 +4,7 @@ lands anywhere a run writes or prints."""
 from __future__ import annotations
 
 import base64
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -90,3 +91,45 @@ def test_airflow_runs_load_bronze_and_no_planted_secret_lands_anywhere(
     assert leaks == []
     printed = "\n".join(outputs)
     assert not [s for s in secrets if s in printed]
+
+
+@pytest.mark.slow
+def test_a_terminal_error_fails_the_task_at_once_and_a_transient_one_keeps_its_retries(
+    tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+) -> None:
+    # No upload for the day: the extract's TerminalError would fail the same way on every retry.
+    home = tmp_path / "xo-home"
+    env = subprocess_env(home, XO_ENV="local")
+    done = subprocess.run(
+        [XO_FOUNDRY, "run", "warbyparker/s3_uploads", "--date", "2025-01-15"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode != 0
+    with sqlite3.connect(home / "airflow" / "airflow.db") as db:
+        states = dict(db.execute("SELECT task_id, state || ' ' || try_number || '/' || max_tries FROM task_instance"))
+    assert states["extract_qa_scores"] == "failed 1/2"  # tried once although the DAG allows two retries
+    assert states["load_qa_scores"].startswith("upstream_failed")
+    assert "TerminalError (not retried): no upload in bucket" in done.stdout + done.stderr
+
+
+def test_outside_airflow_errors_propagate_as_they_are() -> None:
+    from xo_core.errors import TerminalError, TransientError
+    from xo_foundry.tasks.failing import fail_at_once_when_terminal
+
+    def broken(kind: type[Exception], context: dict[str, object]) -> None:
+        raise kind("boom")
+
+    task = fail_at_once_when_terminal(broken)
+    with pytest.raises(TerminalError):
+        task(TerminalError, {})  # run --direct: no task instance in the context
+    with pytest.raises(TransientError):
+        task(TransientError, {"ti": object()})  # Airflow retries transient errors
+    from airflow.sdk.exceptions import AirflowFailException
+
+    with pytest.raises(AirflowFailException):
+        task(TerminalError, {"ti": object()})

@@ -4,12 +4,16 @@ Each function takes the pipeline's validated config (as the plain dict the DAG f
 the previous step's result and the Airflow context; ``transform`` builds the dbt models downstream of the
 pipeline's BRONZE tables once every load is done. Only file references, column names and counts travel between
 them through XCom: never rows, never secrets. Importing this package is cheap (the DAG processor does it at every
-parse); the work's dependencies are imported when a task runs.
+parse); the work's dependencies are imported when a task runs. Under Airflow a terminal error fails the task at
+once, without retries (``failing``).
 """
 
-from xo_foundry.tasks.extract_tasks import extract
-from xo_foundry.tasks.load_tasks import load
-from xo_foundry.tasks.stage_tasks import stage
-from xo_foundry.tasks.transform_tasks import transform
+from xo_foundry.tasks import extract_tasks, load_tasks, stage_tasks, transform_tasks
+from xo_foundry.tasks.failing import fail_at_once_when_terminal
+
+extract = fail_at_once_when_terminal(extract_tasks.extract)
+stage = fail_at_once_when_terminal(stage_tasks.stage)
+load = fail_at_once_when_terminal(load_tasks.load)
+transform = fail_at_once_when_terminal(transform_tasks.transform)
 
 __all__ = ["extract", "load", "stage", "transform"]
