@@ -1,6 +1,11 @@
 # XO-Data. `make help` lists the targets. Everything bootstraps itself on a machine with only Python and pip.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The Python that runs uv: python3 from PATH, but never the project's own virtualenv (activated with `source
+# .venv/bin/activate`, its python has no uv, and `uv sync` would remove one installed there).
+ifndef PYTHON
+PYTHON := $(shell PATH="$$(printf '%s' "$$PATH" | tr ':' '\n' | grep -vxF "$(CURDIR)/.venv/bin" | paste -sd: -)" \
+	command -v python3 || echo python3)
+endif
 export UV_PYTHON_DOWNLOADS := never
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen --no-sync

@@ -63,9 +63,10 @@ def test_plan_prints_the_prod_run_without_opening_a_socket(prod_plan_env: None) 
     result = _plan("--env", "prod")
     assert result.exit_code == 0, result.output
     if not SNAPSHOT.is_file():
-        SNAPSHOT.write_text(result.output, encoding="utf-8")
+        SNAPSHOT.write_text(result.stdout, encoding="utf-8")
         pytest.fail(f"wrote {SNAPSHOT}: review it and run again")
-    assert result.output == SNAPSHOT.read_text(encoding="utf-8")
+    assert result.stdout == SNAPSHOT.read_text(encoding="utf-8")
+    assert result.stderr.startswith("config root: ")
 
 
 def test_plan_lists_keys_and_the_load_statements_in_transaction_order(prod_plan_env: None) -> None:

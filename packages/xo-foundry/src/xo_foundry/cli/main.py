@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from xo_foundry.cli.pipelines import dags_dir, find_pipeline, load_or_report, repo_root
+from xo_foundry.cli.pipelines import config_root, dags_dir, find_pipeline, load_or_report, repo_root
 
 app = typer.Typer(
     name="xo-foundry",
@@ -20,6 +20,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _say_which_checkout() -> None:
+    """Every command says which configs it reads: the checkout of the current directory (or XO_CONFIG_ROOT)."""
+    typer.echo(f"config root: {config_root()}", err=True)
+
 
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="config files or folders (default: every pipeline)")]
 PipelineArg = Annotated[str, typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily")]

@@ -26,13 +26,15 @@ CONFIG_FILE_NAME = re.compile(r"[a-z0-9_]+\.yaml")
 
 
 def _find_config_root() -> Path:
-    """``XO_CONFIG_ROOT``, else the configs folder of the checkout this file is in, else below the cwd."""
+    """``XO_CONFIG_ROOT``; else the configs folder of the checkout the current directory is in (a second clone
+    using the first one's environment validates its own configs); else that of the checkout this file is in."""
     override = os.environ.get("XO_CONFIG_ROOT")
     if override:
         return Path(override)
-    for parent in Path(__file__).resolve().parents:
-        if (parent / CONFIGS_FOLDER).is_dir():
-            return parent / CONFIGS_FOLDER
+    for start in (Path.cwd().resolve(), Path(__file__).resolve()):
+        for parent in (start, *start.parents):
+            if (parent / CONFIGS_FOLDER).is_dir():
+                return parent / CONFIGS_FOLDER
     return Path.cwd() / CONFIGS_FOLDER
 
 
