@@ -80,12 +80,16 @@ def render_sources_page() -> str:
     lines += ["", "## Connections", ""]
     lines += [
         "What each source's Airflow connection (`AIRFLOW_CONN_<ID>`) holds; `xo setup` writes these shapes into",
-        "`.env` as comments. The secret always goes into `password`.",
+        "`.env` as comments. The secret always goes into `password`. Before any request the connection's type,",
+        "domain and host are checked: the vendor's hosts listed here, over https",
+        "([threat model](../operations/threat-model.md)).",
         "",
     ]
     for r in sources():
         shape = (
-            f"`{json.dumps(r.connection.as_json())}`" if r.connection else "none (the environment's AWS credentials)"
+            f"`{json.dumps(r.connection.as_json())}`; hosts {', '.join(f'`{h}`' for h in r.connection.hosts)}"
+            if r.connection
+            else "none (the environment's AWS credentials)"
         )
         model = f"[{variant_name(r)}](configuration.md#{variant_name(r).lower()})"
         lines.append(f"- `{r.source_type}` ({model}, folder `{_folder(r)}/`): {shape}")
