@@ -270,3 +270,26 @@ def test_bad_requests_are_refused_before_any_sql(tmp_path: Path, bad: dict[str, 
 def test_unknown_strategy_suggests_the_closest(tmp_path: Path):
     with pytest.raises(ConfigError, match="did you mean 'full_refresh'"):
         LoadRequest(DB, "BRONZE", TABLE, ["A"], [LoadFile("a.csv", 1, "k")], "r", *WINDOW, "full_refesh")
+
+
+# Empty versus missing (apps/material-mkdocs/docs/operations/reliability.md): the bytes of a staged file and what
+# BRONZE holds, the same on Snowflake (tests/test_warehouse_snowflake_fakesnow.py and the COPY options asserted
+# in test_warehouse_snowflake_load.py). An empty unquoted field is NULL; an empty quoted field "" is ''.
+EMPTY_VERSUS_MISSING = 'Contact ID,Note,Agent Name\nc-1,,Ann\nc-2,"",Ann\nc-3,x,\nc-4,x,""\nc-5," ",\\N\n'
+EMPTY_VERSUS_MISSING_ROWS = [
+    ("c-1", None, "Ann"),
+    ("c-2", "", "Ann"),
+    ("c-3", "x", None),
+    ("c-4", "x", ""),
+    ("c-5", " ", "\\N"),
+]
+
+
+def test_an_empty_field_is_null_and_an_empty_quoted_field_is_an_empty_string(
+    wh_duckdb: DuckDBWarehouse, tmp_path: Path
+) -> None:
+    staged = tmp_path / "empty.csv"
+    staged.write_text(EMPTY_VERSUS_MISSING, encoding="utf-8")
+    load_bronze(wh_duckdb, make_request([LoadFile(str(staged), 5, "stage/gladly/empty.csv")]))
+    rows = query(wh_duckdb, f'SELECT "CONTACT_ID", "NOTE", "AGENT_NAME" FROM {TARGET} ORDER BY 1')
+    assert rows == EMPTY_VERSUS_MISSING_ROWS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +15,7 @@ from xo_core.warehouse.plan import FullRefreshPlan
 from xo_core.warehouse.snowflake import SnowflakeWarehouse
 from xo_core.warehouse.snowflake.literals import run_id_literal, string_literal, timestamp_tz_literal
 from xo_core.warehouse.snowflake.stage import staged_files
-from xo_core.warehouse.snowflake.statements import CopyMode, copy_force, copy_into_sql
+from xo_core.warehouse.snowflake.statements import CSV_FILE_FORMAT, CopyMode, copy_force, copy_into_sql
 
 URL = "s3://xo-stage/"
 
@@ -121,3 +122,14 @@ def test_copy_parses_as_snowflake_with_its_files_columns_and_options() -> None:
 def test_bad_stage_settings_are_refused_at_construction(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         SnowflakeWarehouse(lambda: None, **kwargs)  # ty: ignore[invalid-argument-type]
+
+
+def test_the_copy_options_that_decide_empty_versus_missing() -> None:
+    """Snowflake's documented reading (create-file-format): with EMPTY_FIELD_AS_NULL = TRUE an empty unenclosed
+    field (``a,,b``) is NULL and, with FIELD_OPTIONALLY_ENCLOSED_BY, an enclosed ``""`` is an empty string; an
+    empty NULL_IF keeps ``\\N`` as text. DuckDB reads the same way (test_warehouse_duckdb_load.py)."""
+    options = dict(re.findall(r"(\w+) = ('[^']*'|\(\)|\w+)", CSV_FILE_FORMAT))
+    assert options["EMPTY_FIELD_AS_NULL"] == "TRUE"
+    assert options["FIELD_OPTIONALLY_ENCLOSED_BY"] == "'\"'"
+    assert options["NULL_IF"] == "()"
+    assert options["ESCAPE_UNENCLOSED_FIELD"] == "NONE"

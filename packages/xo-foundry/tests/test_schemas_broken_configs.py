@@ -145,6 +145,57 @@ CASES: list[tuple[str, str, list[str]]] = [
         [f"p.yaml:20: {SOURCE}.snowflake.target_table: field required"],
     ),
     (
+        "an empty snowflake block names what it needs",
+        edit(("    snowflake:\n      target_table: GLADLY_CONTACT_TIMESTAMPS\n", "    snowflake:\n")),
+        [f"p.yaml:20: {SOURCE}.snowflake: empty; needs target_table"],
+    ),
+    (
+        "an empty source names what every source needs",
+        VALID.split("sources:")[0] + "sources:\n  contact_timestamps:\n",
+        [f"p.yaml:15: {SOURCE}: empty; needs load_strategy, snowflake, source_type, extractor"],
+    ),
+    (
+        "an empty sources block",
+        VALID.split("sources:")[0] + "sources:\n",
+        ["p.yaml:14: sources: empty; needs at least 1 entry"],
+    ),
+    (
+        "an empty time_window",
+        edit(('    refresh_type: daily\n    lag: { days: 1 }\n    timezone: "America/New_York"\n', "")),
+        ["p.yaml:6: dag.time_window: empty; needs timezone, refresh_type"],
+    ),
+    (
+        "an empty lag, which has no required field",
+        edit(("lag: { days: 1 }", "lag:")),
+        ["p.yaml:8: dag.time_window.lag: empty; write one or more of days, hours, minutes, or remove the key"],
+    ),
+    (
+        "a long value is shown cut, so a problem stays one line",
+        edit(("dag:\n  domain: warbyparker\n", "dag: [" + ", ".join(["1"] * 3000) + "]\nx:\n  domain: warbyparker\n")),
+        ["p.yaml:1: dag: expected a mapping, got list [1, 1, 1, 1, 1, 1, ...]", "p.yaml:2: x: unknown field 'x'"],
+    ),
+    (
+        "a control character, at its line",
+        edit(("  domain: warbyparker\n", "  domain: warby\x07parker\n")),
+        ["p.yaml:2: character U+0007 is not allowed in YAML (is this a text file?)"],
+    ),
+    (
+        "an impossible date",
+        edit(('    timezone: "America/New_York"\n', '    timezone: "America/New_York"\n    start: 2025-02-30\n')),
+        ["p.yaml:10: '2025-02-30' is no timestamp: day is out of range for month"],
+    ),
+    (
+        "aliases within the budget are fine, and reported where they land",
+        edit(
+            ("database: WBP_DB_DEV", "database: &db wbp_db_dev"),
+            ("target_table: GLADLY_CONTACT_TIMESTAMPS", "target_table: *db"),
+        ),
+        [
+            f"p.yaml:12: globals.snowflake.database: 'wbp_db_dev' must match {PATTERN}",
+            f"p.yaml:21: {SOURCE}.snowflake.target_table: 'wbp_db_dev' must match {PATTERN}",
+        ],
+    ),
+    (
         "missing top-level globals",
         edit(("globals:\n  snowflake:\n    database: WBP_DB_DEV\n    schema: BRONZE\n", "")),
         ["p.yaml:1: globals: field required"],

@@ -12,12 +12,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from xo_foundry.schemas.config_text import read_config_text
 from xo_foundry.schemas.defaults import Origins, deep_merge, defaults_chain
 from xo_foundry.schemas.errors import ConfigErrors, ConfigProblem
 from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.schemas.problems import problems_from
 from xo_foundry.schemas.targets import check_unique_targets
-from xo_foundry.schemas.yaml_lines import YamlPath, parse_yaml, syntax_error_line
+from xo_foundry.schemas.yaml_lines import RefusedConfig, YamlPath, parse_yaml, syntax_error_line
 
 CONFIGS_FOLDER = Path("apps/airflow/xo-pipelines/configs")
 # A config's file name is its pipeline's name: it reaches generated files (DAG comments, dbt meta), the CLI's
@@ -57,9 +58,12 @@ def _sorted(problems: list[ConfigProblem]) -> list[ConfigProblem]:
 def _read(path: Path, shown: str, problems: list[ConfigProblem]) -> tuple[dict[str, Any], dict[YamlPath, int]] | None:
     """Parse one file, adding its problems; ``None`` when nothing can be validated from it."""
     try:
-        parsed = parse_yaml(path.read_text(encoding="utf-8"))
+        parsed = parse_yaml(read_config_text(path))
     except OSError as error:
         problems.append(ConfigProblem(shown, 1, "", f"cannot read the file: {error.strerror or error}"))
+        return None
+    except RefusedConfig as refused:
+        problems.append(ConfigProblem(shown, refused.line, "", refused.message))
         return None
     except yaml.YAMLError as error:
         line, message = syntax_error_line(error)

@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 from xo_core.suggest import did_you_mean
 from xo_foundry.schemas.defaults import Origins
 from xo_foundry.schemas.errors import ConfigProblem
-from xo_foundry.schemas.yaml_lines import YamlPath
+from xo_foundry.schemas.yaml_lines import YamlPath, short
 
 _NOWHERE = object()  # the type below a key no model declares
 
@@ -87,11 +87,33 @@ def _field_names(tp: Any) -> list[str]:
     return []
 
 
+def _required(tp: Any) -> list[str]:
+    """The keys a mapping of type ``tp`` must have: a model's required fields, or those every member of a union
+    of models requires (its discriminator among them)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [info.alias or name for name, info in tp.model_fields.items() if info.is_required()]
+    members = [_required(m) for m in _union_members(tp) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return [name for name in members[0] if all(name in m for m in members)] if members else []
+
+
+def _empty(tp: Any) -> str:
+    """What to write under a key left empty (``snowflake:`` with nothing below it)."""
+    required = _required(tp)
+    if required:
+        return f"empty; needs {', '.join(required)}"
+    if typing.get_origin(tp) is dict:
+        return "empty; needs at least 1 entry"
+    fields = _field_names(tp)
+    if fields:
+        return f"empty; write one or more of {', '.join(fields)}, or remove the key"
+    return "empty; needs a mapping"
+
+
 def _tags(expected: str) -> list[str]:
     return re.findall(r"'([^']*)'", expected)
 
 
-def _describe(error: ErrorDetails, model: type[BaseModel], path: YamlPath) -> tuple[YamlPath, str]:
+def _describe(error: ErrorDetails, model: type[BaseModel], path: YamlPath, tp: Any) -> tuple[YamlPath, str]:
     """The dotted path and the short message of one pydantic error."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "missing":
@@ -108,11 +130,13 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: YamlPath) -> tu
         tag = str(ctx.get("tag", ""))
         return (*path, discriminator), f"unknown {discriminator} {tag!r}{did_you_mean(tag, tags)}"
     if kind == "string_pattern_mismatch":
-        return path, f"{error['input']!r} must match {ctx.get('pattern')}"
+        return path, f"{short(error['input'])} must match {ctx.get('pattern')}"
     if kind == "too_short":
         return path, f"needs at least {ctx.get('min_length')} entry, got {ctx.get('actual_length')}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return path, f"expected a mapping, got {type(error['input']).__name__} {error['input']!r}"
+        if error["input"] is None:
+            return path, _empty(tp)
+        return path, f"expected a mapping, got {type(error['input']).__name__} {short(error['input'])}"
     return path, error["msg"].removeprefix("Value error, ")
 
 
@@ -120,8 +144,8 @@ def problems_from(error: ValidationError, model: type[BaseModel], origins: Origi
     """One ``ConfigProblem`` per pydantic error, placed at the file and line of the offending key."""
     problems: list[ConfigProblem] = []
     for detail in error.errors(include_url=False):
-        path, _ = yaml_path(model, detail["loc"])
-        path, message = _describe(detail, model, path)
+        path, tp = yaml_path(model, detail["loc"])
+        path, message = _describe(detail, model, path, tp)
         file, line = origins.locate(path)
         problems.append(ConfigProblem(file, line, ".".join(str(p) for p in path), message))
     return problems
