@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -124,3 +126,31 @@ def test_objects_and_folders_are_private_whatever_the_umask(tmp_path: Path) -> N
     for key in ("warbyparker/gladly/x.csv", "warbyparker/y.csv"):
         assert _mode(Path(store.uri("ingest", key))) == 0o600, key
     assert _mode(Path(store.uri("stage", "deep/er/x.csv"))) == 0o600
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    with subprocess.Popen([sys.executable, "-c", "pass"]) as process:
+        process.wait()
+        return process.pid
+
+
+def test_the_next_write_into_a_folder_removes_temps_of_dead_writers_only(local_store: LocalObjectStore) -> None:
+    local_store.put_bytes("b", "d/x.csv", b"old")
+    folder = local_store.root / "b" / "d"
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as alive:
+        try:
+            dead = folder / f".tmp-{_dead_pid()}-{uuid.uuid4().hex}"
+            living = folder / f".tmp-{alive.pid}-{uuid.uuid4().hex}"
+            unnamed = folder / ".tmp-inflight"  # no pid in the name: not ours to judge
+            elsewhere = local_store.root / "b" / f".tmp-{_dead_pid()}-{uuid.uuid4().hex}"
+            for temp in (dead, living, unnamed, elsewhere):
+                temp.write_bytes(b"half")
+            local_store.copy("b", "d/x.csv", "b", "d/y.csv")
+            assert not dead.exists()
+            assert living.exists() and unnamed.exists() and elsewhere.exists()
+        finally:
+            alive.kill()
+    local_store.put_bytes("b", "d/x.csv", b"new")
+    assert not living.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [".tmp-inflight", "x.csv", "y.csv"]

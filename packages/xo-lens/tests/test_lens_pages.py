@@ -118,3 +118,21 @@ def test_a_ledger_error_with_markdown_and_html_shows_literally(lens_warehouse: L
     rendered = [e.value for e in [*app.error, *app.warning, *app.markdown, *app.caption, *app.info, *app.success]]
     assert not any("onerror" in text or "javascript:" in text or "**x**" in text for text in rendered), rendered
     assert any(r"run\-\*\*x\*\*" in text and "GMAIL\\_EMAIL\\_REPORT" in text for text in rendered), rendered
+
+
+def test_a_load_started_past_the_ledger_timeout_shows_as_abandoned(lens_warehouse: LensWarehouse):
+    killed = ledger_row("BRONZE.GMAIL_EMAIL_REPORT", "STARTED", NOW - ledger.STARTED_TIMEOUT, None)
+    running = ledger_row("BRONZE.SPROUT_MESSAGES", "STARTED", NOW, None)
+    for row in (killed, running):
+        row[9] = None  # a STARTED row has no finish
+    with lens_warehouse.warehouse.connect_for_write(CND, purpose="lens test data") as connection:
+        for row in (killed, running):
+            DuckDBSession(connection).execute(
+                f"INSERT INTO {ledger.ledger_table(CND)} VALUES ({', '.join('?' * 11)})", row
+            )
+    app = run("pages/pipeline_health.py")
+    states = dict(zip(app.dataframe[0].value["TABLE_NAME"], app.dataframe[0].value["STATE"], strict=True))
+    assert states["BRONZE.GMAIL_EMAIL_REPORT"] == "abandoned"
+    assert states["BRONZE.SPROUT_MESSAGES"] == "loading"
+    assert metrics(app)["Failed"] == "2"
+    assert any("GMAIL\\_EMAIL\\_REPORT" in e.value and "abandoned" in e.value for e in app.error)

@@ -17,7 +17,7 @@ import pandas as pd
 from xo_core.clients import CLIENTS
 from xo_core.environment import Environment
 from xo_core.identifiers import qualified_name
-from xo_core.warehouse.ledger import LEDGER_SCHEMA, LEDGER_TABLE, SUCCEEDED
+from xo_core.warehouse.ledger import LEDGER_SCHEMA, LEDGER_TABLE, SUCCEEDED, reported_status
 from xo_lens.readers import NoDataError, Reader
 
 GOLD = "GOLD"
@@ -134,7 +134,8 @@ def last_loads(
 ) -> pd.DataFrame:
     """The last load of every table in every database's ledger, its age and whether it is stale.
 
-    A table is stale when its last successful load finished more than ``stale_after`` ago, or never did.
+    A table is stale when its last successful load finished more than ``stale_after`` ago, or never did. A last
+    load still STARTED after the ledger's timeout is reported ABANDONED (its process was killed).
     Databases without a ledger are skipped; none at all raises ``NoDataError``.
     """
     now = now or datetime.now(UTC)
@@ -151,6 +152,7 @@ def last_loads(
             rows.append(
                 {
                     **row,
+                    "STATUS": reported_status(row["STATUS"], row["STARTED_AT"], now=now),
                     "DATABASE": database,
                     "AGE_HOURS": round(age, 1) if age is not None else None,
                     "STALE": age is None or age > stale_after.total_seconds() / 3600,

@@ -4,6 +4,11 @@ Every write goes to a ``.tmp-`` file beside the target and is renamed into place
 sees the old object or the new one, never half of one. Objects are written 0600 in folders made 0700
 (``xo_core.private_files``): they are client data. Because writes replace the file (a new inode), a hard
 link made by ``copy`` keeps the content it was made with when the source is later rewritten.
+
+A writer killed before its rename (SIGKILL, OOM) leaves its temp file behind. Temp names carry the writer's pid
+(``.tmp-<pid>-<random>``), and every write into a folder first removes the temp files there whose process is
+gone, so the next write to the same place (a rerun) cleans up. A temp whose pid is alive (or reused by another
+process) is kept: a live writer's file is never touched. The store is therefore meant for one machine's processes.
 """
 
 from __future__ import annotations
@@ -35,7 +40,28 @@ def _check_part(part: str, what: str, whole: str) -> None:
 
 
 def _temp_path(directory: Path) -> Path:
-    return directory / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+    _remove_orphan_temps(directory)
+    return directory / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 checks that the process exists without signalling it
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, under another user
+        return False
+    return False
+
+
+def _remove_orphan_temps(directory: Path) -> None:
+    """Remove the temp files in ``directory`` whose writer process no longer exists."""
+    with os.scandir(directory) as scan:
+        temps = [entry.name for entry in scan if entry.name.startswith(TEMP_PREFIX)]
+    for name in temps:
+        pid = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _process_gone(int(pid)):
+            (directory / name).unlink(missing_ok=True)
 
 
 class LocalObjectStore:

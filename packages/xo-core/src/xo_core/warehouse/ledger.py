@@ -3,13 +3,18 @@
 A STARTED row is committed on its own before the load's transaction begins; the same transaction
 that commits the rows turns it SUCCEEDED, so a SUCCEEDED row and the loaded rows commit together.
 A failed load is marked FAILED (with the error) after its ROLLBACK, so it stays visible.
+
+A load whose process is killed (an Airflow timeout, OOM, a worker restart) never gets to mark its row: the
+row stays STARTED. Reading the ledger reports a STARTED row older than ``STARTED_TIMEOUT`` as ABANDONED (a
+status only ever read, never stored): no load runs that long, so nothing will finish it. A rerun adds its own row.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from xo_core.identifiers import qualified_name
@@ -19,6 +24,10 @@ from xo_core.warehouse.plan import FullRefreshPlan
 LEDGER_SCHEMA = "XO_META"
 LEDGER_TABLE = "LOAD_LEDGER"
 STARTED, SUCCEEDED, FAILED = "STARTED", "SUCCEEDED", "FAILED"
+ABANDONED = "ABANDONED"  # reported for an old STARTED row, never stored
+# A load waits at most 10 min for the write lock (DEFAULT_LOCK_TIMEOUT_SECONDS) and then loads one day's files;
+# two hours leaves a slow load room before its row counts as abandoned.
+STARTED_TIMEOUT = timedelta(hours=2)
 # Errors are stored for people to read; a DuckDB CSV error can quote a whole data line, so cap it.
 MAX_ERROR_CHARS = 4000
 
@@ -97,15 +106,36 @@ def record_finished(
     )
 
 
-def read_ledger(db: ExecutesSql, database: str, table: str | None = None) -> list[LedgerRow]:
-    """Ledger rows oldest first; ``table`` is ``SCHEMA.NAME`` or a bare ``NAME`` (any schema)."""
+def reported_status(
+    status: str, started_at: datetime, *, now: datetime | None = None, timeout: timedelta = STARTED_TIMEOUT
+) -> str:
+    """The stored status, except ABANDONED for a STARTED row older than ``timeout`` at ``now``."""
+    if status == STARTED and (now or datetime.now(UTC)) - started_at > timeout:
+        return ABANDONED
+    return status
+
+
+def read_ledger(
+    db: ExecutesSql,
+    database: str,
+    table: str | None = None,
+    *,
+    now: datetime | None = None,
+    started_timeout: timedelta = STARTED_TIMEOUT,
+) -> list[LedgerRow]:
+    """Ledger rows oldest first; ``table`` is ``SCHEMA.NAME`` or a bare ``NAME`` (any schema).
+
+    A STARTED row older than ``started_timeout`` at ``now`` (default: the clock) comes back ABANDONED.
+    """
     sql = f"SELECT {_COLUMN_LIST} FROM {ledger_table(database)}"
     params: list[Any] = []
     if table is not None:
         sql += " WHERE TABLE_NAME = ? OR SPLIT_PART(TABLE_NAME, '.', 2) = ?"
         params = [table, table]
     rows = db.execute(sql + " ORDER BY STARTED_AT, LOAD_ID", params)
-    return [_ledger_row(row) for row in rows]
+    now = now or datetime.now(UTC)
+    found = [_ledger_row(row) for row in rows]
+    return [replace(r, status=reported_status(r.status, r.started_at, now=now, timeout=started_timeout)) for r in found]
 
 
 def _ledger_row(row: tuple[Any, ...]) -> LedgerRow:

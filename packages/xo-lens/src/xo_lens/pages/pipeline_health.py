@@ -1,4 +1,5 @@
-"""Pipeline health: the last load of every table in every client database's ledger, stale and failed flagged."""
+"""Pipeline health: the last load of every table in every client database's ledger; stale, failed and abandoned
+(STARTED past the ledger's timeout: the load's process was killed) flagged."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def _state(row: pd.Series) -> str:
         return "failed"
     if row["STATUS"] == "STARTED":
         return "loading"
+    if row["STATUS"] == "ABANDONED":
+        return "abandoned"
     return "stale" if row["STALE"] else "ok"
 
 
@@ -41,7 +44,7 @@ def main() -> None:
         loads = widgets.last_loads(reader, reader.key, databases, now, float(stale_hours))
 
     loads = loads.assign(STATE=loads.apply(_state, axis=1) if not loads.empty else [])
-    failed = loads[loads["STATE"] == "failed"]
+    failed = loads[loads["STATE"].isin(["failed", "abandoned"])]
     stale = loads[loads["STALE"].astype(bool)]
     kpis = st.columns(4)
     kpis[0].metric("Tables", len(loads))
@@ -54,6 +57,13 @@ def main() -> None:
     # Ledger rows are data: an error can quote a source's row, so nothing of a row is rendered as markdown.
     for row in failed.itertuples():
         table = widgets.literal(f"{row.DATABASE}.{row.TABLE_NAME}")
+        if row.STATE == "abandoned":
+            st.error(
+                f"**{table}** was abandoned (run {widgets.literal(row.RUN_ID)}): its load started at"
+                f" {row.STARTED_AT} and never finished; the table keeps its previous rows,"
+                " rerun the load"
+            )
+            continue
         st.error(f"**{table}** failed (run {widgets.literal(row.RUN_ID)}):")
         widgets.untrusted(row.ERROR)
     for row in stale.itertuples():
