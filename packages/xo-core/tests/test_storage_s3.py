@@ -131,3 +131,80 @@ def test_error_classes(code: str, status: int, expected: type[Exception]) -> Non
 def test_part_sizes_below_the_s3_minimum_are_refused(s3_store: S3ObjectStore) -> None:
     with pytest.raises(ValueError, match="at least"):
         S3ObjectStore(s3_store.client, part_size=MIB)
+
+
+# --- S3 failing in the middle of a multipart upload or copy, on moto's server (real requests, real state) -------
+
+
+def test_bucket_deleted_during_a_multipart_upload_is_named_and_the_rerun_heals(
+    s3_store: S3ObjectStore, s3_bucket: str
+) -> None:
+    store = S3ObjectStore(s3_store.client, part_size=5 * MIB)
+    with pytest.raises(TerminalError) as caught, store.open_write(s3_bucket, "wbp/contacts.csv") as handle:
+        handle.write(b"x" * (6 * MIB))  # the first part is uploaded
+        assert len(_in_progress_uploads(store, s3_bucket)) == 1
+        s3_store.client.delete_bucket(Bucket=s3_bucket)  # an operator's clean-up, mid-stream
+        handle.write(b"y" * (6 * MIB))  # the second part goes nowhere
+    assert not isinstance(caught.value, TransientError)
+    assert f"writing s3://{s3_bucket}/wbp/contacts.csv: NoSuchBucket" in str(caught.value)
+
+    s3_store.client.create_bucket(Bucket=s3_bucket)
+    assert s3_store.head(s3_bucket, "wbp/contacts.csv") is None  # nothing was published
+    with store.open_write(s3_bucket, "wbp/contacts.csv") as handle:
+        handle.write(b"z" * (6 * MIB))
+    assert s3_store.head(s3_bucket, "wbp/contacts.csv") == ObjectInfo(s3_bucket, "wbp/contacts.csv", 6 * MIB)
+
+
+def test_upload_aborted_by_another_client_mid_stream_publishes_nothing(s3_store: S3ObjectStore, s3_bucket: str) -> None:
+    s3_store.put_bytes(s3_bucket, "wbp/contacts.csv", b"previous\n")
+    store = S3ObjectStore(s3_store.client, part_size=5 * MIB)
+    # S3 answers the next part 404 NoSuchUpload; moto 5.2 answers 500 (a KeyError in its server), which is
+    # transient to us. Either way: an error naming the object, the previous object intact, nothing left open.
+    with (
+        pytest.raises((TerminalError, TransientError)) as caught,
+        store.open_write(s3_bucket, "wbp/contacts.csv") as handle,
+    ):
+        handle.write(b"x" * (6 * MIB))
+        (upload,) = _in_progress_uploads(store, s3_bucket)
+        # A bucket lifecycle rule (AbortIncompleteMultipartUpload) or another client ends the upload.
+        s3_store.client.abort_multipart_upload(Bucket=s3_bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        handle.write(b"y" * (6 * MIB))
+    assert str(caught.value).startswith(f"writing s3://{s3_bucket}/wbp/contacts.csv: ")
+    assert s3_store.get_bytes(s3_bucket, "wbp/contacts.csv") == b"previous\n"
+    assert _in_progress_uploads(store, s3_bucket) == []
+
+
+def test_source_deleted_during_a_multipart_copy_is_named_aborted_and_the_rerun_heals(
+    s3_store: S3ObjectStore, moto_s3_endpoint: str, s3_bucket: str
+) -> None:
+    data = b"y" * (12 * MIB)
+    s3_store.put_bytes(s3_bucket, "ingest/contacts.csv", data)
+    store = S3ObjectStore.from_settings(
+        moto_s3_endpoint,
+        "us-east-1",
+        access_key_id="testing",
+        secret_access_key="testing",
+        max_attempts=1,
+        multipart_copy_threshold=5 * MIB,
+        copy_part_size=5 * MIB,
+    )
+    parts: list[int] = []
+
+    def delete_source_before_second_part(**_: Any) -> None:
+        # Not a faked answer: the source really goes from the server, so moto answers the part with NoSuchKey.
+        parts.append(1)
+        if len(parts) == 2:
+            s3_store.delete(s3_bucket, "ingest/contacts.csv")
+
+    store.client.meta.events.register("before-call.s3.UploadPartCopy", delete_source_before_second_part)
+    with pytest.raises(TerminalError) as caught:
+        store.copy(s3_bucket, "ingest/contacts.csv", s3_bucket, "stage/contacts.csv")
+    message = str(caught.value)
+    assert f"copying s3://{s3_bucket}/ingest/contacts.csv to s3://{s3_bucket}/stage/contacts.csv" in message
+    assert not isinstance(caught.value, TransientError) and "404" in message  # S3 itself says NoSuchKey
+    assert _in_progress_uploads(s3_store, s3_bucket) == []
+    assert s3_store.head(s3_bucket, "stage/contacts.csv") is None
+
+    s3_store.put_bytes(s3_bucket, "ingest/contacts.csv", data)  # the extract's rerun writes it again
+    assert store.copy(s3_bucket, "ingest/contacts.csv", s3_bucket, "stage/contacts.csv").size == 12 * MIB
+    assert s3_store.get_bytes(s3_bucket, "stage/contacts.csv") == data

@@ -302,3 +302,39 @@ def test_1001_files_are_two_copies_in_one_transaction() -> None:
     assert first == expected_copy(conn, names[:1000])
     assert second == expected_copy(conn, names[1000:])
     assert result.rows_loaded == 1001
+
+
+# Where the session drops → what is still tried after it on the dead connection (each fails there): before the
+# ledger's STARTED row nothing; before BEGIN the FAILED update of that row; inside the transaction the ROLLBACK.
+DROPS = {
+    "INSERT INTO": [],
+    "BEGIN": [LEDGER_UPDATE],
+    "TRUNCATE": ["ROLLBACK"],
+    "COPY INTO": ["ROLLBACK"],
+    "UPDATE": ["ROLLBACK"],
+    "COMMIT": ["ROLLBACK"],
+}
+
+
+@pytest.mark.parametrize("dropped_at", list(DROPS))
+def test_a_session_dropped_at_any_statement_names_the_table_sends_nothing_after_and_a_rerun_heals(
+    dropped_at: str,
+) -> None:
+    conn = RecordingConnection()
+    conn.fail_on[dropped_at] = OperationalError(msg="Connection reset by peer", errno=250003)
+    with pytest.raises(LoadError, match=r"WBP_DB_DEV\.BRONZE\.GLADLY_CONTACTS: .*Connection reset by peer") as info:
+        load(conn)
+
+    position = next(i for i, s in enumerate(conn.statements) if s.startswith(dropped_at))
+    assert conn.statements[position + 1 :] == DROPS[dropped_at]
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    if dropped_at == "COMMIT":
+        assert "whether the load committed is unknown" in notes
+    else:
+        assert "COMMIT" not in conn.statements
+    if dropped_at != "INSERT INTO":
+        assert "could not be marked FAILED" in notes  # the row stays STARTED: the run never shows as succeeded
+
+    rerun = RecordingConnection()
+    assert load(rerun).rows_loaded == 4
+    assert after_begin(rerun)[-1] == "COMMIT"

@@ -9,6 +9,9 @@ A writer killed before its rename (SIGKILL, OOM) leaves its temp file behind. Te
 (``.tmp-<pid>-<random>``), and every write into a folder first removes the temp files there whose process is
 gone, so the next write to the same place (a rerun) cleans up. A temp whose pid is alive (or reused by another
 process) is kept: a live writer's file is never touched. The store is therefore meant for one machine's processes.
+
+A write or copy that runs out of room (``ENOSPC``, ``EDQUOT``, or ``EFBIG`` past a file size limit) removes its
+temp file and raises ``TerminalError`` naming the object and the folder to free: the previous object stays.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from xo_core.private_files import PRIVATE_FILE_MODE, make_private_dirs, open_pri
 from xo_core.storage.base import ObjectInfo
 
 TEMP_PREFIX = ".tmp-"
+# Out of room: more of the same write will not fit until someone frees space, so no retry (TerminalError).
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def _check_part(part: str, what: str, whole: str) -> None:
@@ -64,6 +69,16 @@ def _remove_orphan_temps(directory: Path) -> None:
             (directory / name).unlink(missing_ok=True)
 
 
+def _no_room(exc: BaseException, uri: str, root: Path) -> TerminalError | None:
+    """The platform error for a write that ran out of room, or None for any other error."""
+    if not isinstance(exc, OSError) or exc.errno not in _NO_ROOM:
+        return None
+    return TerminalError(
+        f"no room to write {uri}: {exc.strerror or exc} (errno {errno.errorcode.get(exc.errno or 0, exc.errno)});"
+        f" nothing was published there: free space under {root} and rerun"
+    )
+
+
 class LocalObjectStore:
     """Objects as files under ``root/<bucket>/<key>``."""
 
@@ -97,10 +112,13 @@ class LocalObjectStore:
             os.close(fd)
             fd = -1
             temp.replace(path)
-        except BaseException:
+        except BaseException as exc:
             if fd >= 0:
                 os.close(fd)
             temp.unlink(missing_ok=True)
+            error = _no_room(exc, str(path), self.root)
+            if error is not None:
+                raise error from exc
             raise
 
     def open_write(self, bucket: str, key: str) -> AbstractContextManager[BinaryIO]:
@@ -148,8 +166,11 @@ class LocalObjectStore:
                 shutil.copyfile(src, temp)
                 temp.chmod(PRIVATE_FILE_MODE)
             temp.replace(dst)
-        except BaseException:
+        except BaseException as exc:
             temp.unlink(missing_ok=True)
+            error = _no_room(exc, str(dst), self.root)
+            if error is not None:
+                raise error from exc
             raise
         return ObjectInfo(dst_bucket, dst_key, dst.stat().st_size)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from xo_core.errors import TransientError
+from xo_core.errors import TerminalError, TransientError
 
 _RETRY_SECONDS = 0.05
 
@@ -17,16 +17,21 @@ def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb
 
     DuckDB refuses a second process (or, in one process, a second configuration such as read-only
     next to read-write) while the file is open; that clears once the holder closes, so it is retried.
+    Any other refusal (a file that is not a DuckDB database: overwritten, truncated, corrupt) will not clear
+    by waiting and is a ``TerminalError`` naming the file.
     """
     deadline = time.monotonic() + timeout
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        except duckdb.Error as exc:
+            mode = "read-only" if read_only else "read-write"
             if not _held_by_another(exc):
-                raise
+                raise TerminalError(
+                    f"could not open the DuckDB database {path} {mode}: {exc}. Nothing was written to it;"
+                    " restore the file from a copy (or move it aside so that the loads recreate it) and rerun"
+                ) from exc
             if time.monotonic() >= deadline:
-                mode = "read-only" if read_only else "read-write"
                 raise TransientError(
                     f"could not open {path} {mode} within {timeout:g} s; another connection holds it: {exc}"
                 ) from exc

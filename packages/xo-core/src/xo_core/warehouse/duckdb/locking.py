@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import threading
 import time
 from collections.abc import Generator
@@ -28,7 +29,12 @@ _MAX_POLL_SECONDS = 0.1
 
 
 def _who() -> str:
-    return f"pid {os.getpid()} thread {threading.current_thread().name!r}"
+    # The program's name only, never its arguments: a command line can carry a secret, and this text is
+    # written into the lock file and into error messages.
+    # ``python -c`` leaves "-c" there, so fall back to the interpreter's name.
+    argv0 = sys.argv[0] if sys.argv else ""
+    program = Path(argv0).name if argv0 and argv0 != "-c" else Path(sys.executable).name
+    return f"pid {os.getpid()} ({program}) thread {threading.current_thread().name!r}"
 
 
 @contextmanager
@@ -62,7 +68,8 @@ def _acquire(fd: int, lock_path: Path, *, purpose: str, timeout: float) -> None:
             if remaining <= 0:
                 holder = os.pread(fd, 1024, 0).decode(errors="replace") or "an unknown writer"
                 raise TransientError(
-                    f"{_who()} waited {timeout:g} s for the write lock {lock_path} ({purpose}); it is held by {holder}"
+                    f"{_who()} waited {timeout:g} s for the write lock of {lock_path.with_suffix('.duckdb')}"
+                    f" (lock file {lock_path}), wanted for {purpose}; it is held by {holder}"
                 ) from None
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, _MAX_POLL_SECONDS)
