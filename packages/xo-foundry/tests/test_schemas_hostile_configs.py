@@ -115,7 +115,7 @@ def test_validate_refuses_a_hostile_file_and_reports_the_good_one(
         preexec_fn=_cap_memory,
     )
     assert "Traceback" not in done.stderr + done.stdout
-    assert done.stderr.splitlines() == [f"configs/hostile.yaml:{expected}"]
+    assert done.stderr.splitlines() == [f"config root: {folder}", f"configs/hostile.yaml:{expected}"]
     assert done.stdout == "1 pipeline(s) valid, 1 problem(s)\n"
     assert done.returncode == 1
 
