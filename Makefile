@@ -53,6 +53,10 @@ dagcheck: $(VENV_STAMP) ## the committed DAG files match the configs
 pytest: $(VENV_STAMP) ## the test suite
 	$(RUN) pytest
 
+.PHONY: test-fast
+test-fast: lint typecheck $(VENV_STAMP) ## the inner loop: lint, types and the tests not marked slow
+	$(RUN) pytest -m "not slow" -q
+
 .PHONY: generate
 generate: $(VENV_STAMP) ## validate every pipeline config and regenerate the DAG files
 	$(RUN) xo-foundry generate
