@@ -34,25 +34,28 @@ DAY_START = datetime(2025, 1, 14, tzinfo=TZ)
 DAY_END = datetime(2025, 1, 15, tzinfo=TZ)
 
 
-def _extract(
-    store: ObjectStore, *, landing: str = LANDING, ingest: str = INGEST, start: datetime = DAY_START, **config: Any
-) -> ExtractResult:
+def _request(
+    store: ObjectStore, *, ingest: str = INGEST, start: datetime = DAY_START, domain: str | None = None, **config: Any
+) -> ExtractRequest[S3UploadExtractorConfig]:
     config.setdefault("prefix", PREFIX)
     config.setdefault("pattern", "qa_scores_{yyyymmdd}.csv")
-    return S3UploadExtractor(landing_bucket=landing).extract(
-        ExtractRequest(
-            source_name="qa_scores",
-            config=S3UploadExtractorConfig(**config),
-            window_start=start,
-            window_end=DAY_END,
-            timezone="America/New_York",
-            connection=None,
-            store=store,
-            bucket=ingest,
-            key=KEY,
-            run_id="run-1",
-        )
+    return ExtractRequest(
+        source_name="qa_scores",
+        config=S3UploadExtractorConfig(**config),
+        window_start=start,
+        window_end=DAY_END,
+        timezone="America/New_York",
+        connection=None,
+        store=store,
+        bucket=ingest,
+        key=KEY,
+        run_id="run-1",
+        domain=domain,
     )
+
+
+def _extract(store: ObjectStore, *, landing: str = LANDING, **request: Any) -> ExtractResult:
+    return S3UploadExtractor(landing_bucket=landing).extract(_request(store, **request))
 
 
 @pytest.fixture
@@ -198,22 +201,8 @@ def test_a_pipeline_cannot_take_another_domains_uploads(
     monkeypatch.setenv("XO_HOME", str(store.root.parent))
     theirs = "uploads/condenast/qa_scores/"
     store.put_bytes(environment().landing_bucket, f"{theirs}qa_scores_20250114.csv", b"a\n1\n")
-    config = S3UploadExtractorConfig(prefix=theirs, pattern="qa_scores_{yyyymmdd}.csv")
-    request = ExtractRequest(
-        source_name="qa_scores",
-        config=config,
-        window_start=DAY_START,
-        window_end=DAY_END,
-        timezone="America/New_York",
-        connection=None,
-        store=store,
-        bucket=INGEST,
-        key=KEY,
-        run_id="run-1",
-        domain="warbyparker",
-    )
     with pytest.raises(ConfigError, match="not under 'uploads/warbyparker/'"):
-        source_for("s3_upload").extract(request)
+        source_for("s3_upload").extract(_request(store, prefix=theirs, domain="warbyparker"))
     assert store.head(INGEST, KEY) is None
 
 
