@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -67,6 +69,22 @@ def _subprocess_env(home: Path, *, drop: tuple[str, ...] = ("AIRFLOW", "XO_"), *
     """This process's environment without the ``drop`` prefixes, with ``XO_HOME`` and ``extra`` set."""
     kept = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     return {**kept, "XO_HOME": str(home), **extra}
+
+
+XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
+
+
+def _run_foundry(*args: str, env: dict[str, str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [XO_FOUNDRY, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture
+def foundry() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Runs ``xo-foundry ARGS`` as a person does, in its own process (``env=``, ``cwd=``, ``timeout=``); the
+    result whatever its exit code."""
+    return _run_foundry
 
 
 @pytest.fixture

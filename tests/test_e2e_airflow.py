@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -20,7 +19,6 @@ from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT
 from xo_sandbox.demo import recent_demo_date
 from xo_sandbox.sandboxes import start_all
 
-XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -38,7 +36,9 @@ by tests/test_prod_dev_run.py, where those connections are used."""
 
 @pytest.mark.slow
 def test_airflow_runs_load_bronze_and_no_planted_secret_lands_anywhere(
-    tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+    foundry: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    subprocess_env: Callable[..., dict[str, str]],
 ) -> None:
     mark = uuid.uuid4().hex
     user = "api@warbyparker.example"
@@ -51,15 +51,7 @@ def test_airflow_runs_load_bronze_and_no_planted_secret_lands_anywhere(
     with start_all(gladly_credentials=credentials, tokens=tokens, relaxed_limits=True) as sandboxes:
         env = subprocess_env(home, **sandboxes.connection_env(), XO_ENV="local")
         for pipeline in PIPELINES:
-            done = subprocess.run(
-                [XO_FOUNDRY, "run", pipeline, "--date", day.isoformat()],
-                env=env,
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
+            done = foundry("run", pipeline, "--date", day.isoformat(), env=env, cwd=tmp_path)
             assert done.returncode == 0, pipeline + "\n" + done.stdout + done.stderr
             outputs.append(done.stdout + done.stderr)
     assert "load_contact_timestamps" in outputs[0] and "success" in outputs[0]
@@ -95,20 +87,14 @@ def test_airflow_runs_load_bronze_and_no_planted_secret_lands_anywhere(
 
 @pytest.mark.slow
 def test_a_terminal_error_fails_the_task_at_once_and_a_transient_one_keeps_its_retries(
-    tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+    foundry: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    subprocess_env: Callable[..., dict[str, str]],
 ) -> None:
     # No upload for the day: the extract's TerminalError would fail the same way on every retry.
     home = tmp_path / "xo-home"
     env = subprocess_env(home, XO_ENV="local")
-    done = subprocess.run(
-        [XO_FOUNDRY, "run", "warbyparker/s3_uploads", "--date", "2025-01-15"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = foundry("run", "warbyparker/s3_uploads", "--date", "2025-01-15", env=env, cwd=tmp_path)
     assert done.returncode != 0
     with sqlite3.connect(home / "airflow" / "airflow.db") as db:
         states = dict(db.execute("SELECT task_id, state || ' ' || try_number || '/' || max_tries FROM task_instance"))

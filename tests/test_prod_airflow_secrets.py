@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +19,16 @@ from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_sandbox.gladly import DEFAULT_CREDENTIALS
 from xo_sandbox.sandboxes import Sandboxes
 
-XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
 AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
 @pytest.mark.slow
 def test_a_dag_run_resolves_its_connection_from_secrets_manager(
-    moto_endpoint: str, sandboxes: Sandboxes, tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+    foundry: Callable[..., subprocess.CompletedProcess[str]],
+    moto_endpoint: str,
+    sandboxes: Sandboxes,
+    tmp_path: Path,
+    subprocess_env: Callable[..., dict[str, str]],
 ) -> None:
     user, token = DEFAULT_CREDENTIALS["condenast"]
     client = boto3.client("secretsmanager", endpoint_url=moto_endpoint, region_name="us-east-1", **_keys())
@@ -41,15 +43,7 @@ def test_a_dag_run_resolves_its_connection_from_secrets_manager(
         AIRFLOW__SECRETS__BACKEND="airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
         AIRFLOW__SECRETS__BACKEND_KWARGS=json.dumps(backend_kwargs),
     )
-    done = subprocess.run(
-        [XO_FOUNDRY, "run", "condenast/gladly_daily", "--date", "2025-01-15"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = foundry("run", "condenast/gladly_daily", "--date", "2025-01-15", env=env, cwd=tmp_path, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     ledger = DuckDBWarehouse(tmp_path / "xo-home").ledger_rows("CND_DB_DEV", "GLADLY_CONVERSATIONS")
     assert [(row.status, (row.rows_loaded or 0) > 0) for row in ledger] == [("SUCCEEDED", True)]
@@ -57,18 +51,12 @@ def test_a_dag_run_resolves_its_connection_from_secrets_manager(
 
 @pytest.mark.slow
 def test_a_connection_found_nowhere_fails_naming_every_place_looked(
-    tmp_path: Path, subprocess_env: Callable[..., dict[str, str]]
+    foundry: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    subprocess_env: Callable[..., dict[str, str]],
 ) -> None:
     env = subprocess_env(tmp_path / "xo-home")
-    done = subprocess.run(
-        [XO_FOUNDRY, "run", "condenast/gladly_daily", "--date", "2025-01-15", "--direct"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = foundry("run", "condenast/gladly_daily", "--date", "2025-01-15", "--direct", env=env, cwd=tmp_path)
     assert done.returncode == 1
     assert "connection 'gladly_condenast' not found" in done.stderr
     assert "AIRFLOW_CONN_GLADLY_CONDENAST" in done.stderr and ".env" in done.stderr
