@@ -46,6 +46,7 @@ PIPELINES = (
     "condenast/email_report",
     "warbyparker/s3_uploads",
     "warbyparker/roster_sheet",
+    "condenast/roster_sheet",
     "core/bamboohr_history",
 )
 DATABASES = ("WBP_DB_DEV", "CND_DB_DEV", "CORE_DB_DEV")
@@ -301,6 +302,23 @@ def test_every_agent_is_its_bamboohr_employee_by_id_with_the_current_title(scena
         assert title == staff[employee_id].job_title
         if agent_id == scenario.changed_agent_id:
             assert (team, title) == (NEW_TEAM, NEW_TITLE)
+
+
+def test_every_clients_agents_are_in_core_with_their_bamboohr_employee(scenario: Scenario) -> None:
+    rows = _query(
+        scenario.home,
+        "CORE_DB_DEV",
+        "select CLIENT_CODE, AGENT_ID, EMPLOYEE_ID, EMPLOYEE_MATCHED_BY from GOLD.dim_client_agents",
+    )
+    staff = {e.work_email: e.id for e in scenario.sandboxes.bamboohr.staff_by_id().values()}
+    expected = {
+        (code, agent.id, staff[agent.email], "EMPLOYEE_ID")
+        for code, org in (("WBP", "warbyparker"), ("CND", "condenast"))
+        for agent in get_org(org).agents
+    }
+    assert set(rows) == expected and len(rows) == len(expected)
+    silver = _query(scenario.home, "CORE_DB_DEV", "select count(*) from SILVER.ROSTER_CONDENAST")
+    assert silver == [(len(get_org("condenast").agents),)]
 
 
 def test_contacts_and_work_time_per_agent_per_day_equal_the_gladly_truth(scenario: Scenario) -> None:

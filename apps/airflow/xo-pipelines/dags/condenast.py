@@ -206,10 +206,105 @@ def condenast_gladly_daily() -> None:
 
     pipeline()
 
+# condenast_roster_sheet: apps/airflow/xo-pipelines/configs/condenast/roster_sheet.yaml
+CONDENAST_ROSTER_SHEET = {
+    "dag": {
+        "domain": "condenast",
+        "pipeline_name": "roster_sheet",
+        "pipeline_type": "snowflake_load",
+        "schedule": "10 6 * * MON-FRI",
+        "time_window": {
+            "timezone": "America/New_York",
+            "refresh_type": "daily",
+            "lag": {
+                "days": 0,
+                "hours": 0,
+                "minutes": 0,
+            },
+        },
+        "owner": "data-engineering",
+        "retries": 2,
+        "retry_delay_minutes": 5,
+        "max_active_runs": 1,
+        "tags": [
+            "condenast",
+        ],
+        "description": "",
+        "start_date": "2025-01-01",
+        "catchup": False,
+    },
+    "globals": {
+        "snowflake": {
+            "database": "CND_DB_DEV",
+            "schema": "BRONZE",
+        },
+    },
+    "sources": {
+        "agent_roster": {
+            "load_strategy": {
+                "kind": "incremental",
+                "unique_key": [
+                    "GLADLY_AGENT_ID",
+                ],
+            },
+            "snowflake": {
+                "target_table": "SHEETS_AGENT_ROSTER",
+            },
+            "source_type": "google_sheets",
+            "extractor": {
+                "spreadsheet_id": "1CndAgentRosterSandbox0000000000000000000000",
+                "range": "Roster!A:H",
+                "connection_id": "google_sheets_default",
+            },
+            "repull": None,
+        },
+    },
+}
+
+
+def condenast_roster_sheet() -> None:
+    @dag(
+        dag_id="condenast_roster_sheet",
+        description="condenast/roster_sheet: agent_roster",
+        schedule="10 6 * * MON-FRI",
+        start_date=pendulum.datetime(2025, 1, 1, tz="America/New_York"),
+        catchup=False,
+        max_active_runs=1,
+        tags=["condenast", "google_sheets"],
+        default_args={
+            "owner": "data-engineering",
+            "retries": 2,
+            "retry_delay": timedelta(minutes=5),
+        },
+    )
+    def pipeline() -> None:
+        @task(task_id="extract_agent_roster")
+        def extract_agent_roster(**context: Any) -> dict[str, Any]:
+            return tasks.extract(CONDENAST_ROSTER_SHEET, "agent_roster", context)
+
+        @task(task_id="stage_agent_roster")
+        def stage_agent_roster(extracted: dict[str, Any], **context: Any) -> dict[str, Any]:
+            return tasks.stage(CONDENAST_ROSTER_SHEET, "agent_roster", extracted, context)
+
+        @task(task_id="load_agent_roster", outlets=[Asset(name="CND_DB.BRONZE.SHEETS_AGENT_ROSTER", uri="xo-bronze://CND_DB/BRONZE/SHEETS_AGENT_ROSTER")])
+        def load_agent_roster(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
+            return tasks.load(CONDENAST_ROSTER_SHEET, "agent_roster", staged, context)
+
+        loaded_agent_roster = load_agent_roster(stage_agent_roster(extract_agent_roster()))
+
+        @task(task_id="transform")
+        def transform(**context: Any) -> dict[str, Any]:
+            return tasks.transform(CONDENAST_ROSTER_SHEET, context)
+
+        [loaded_agent_roster] >> transform()
+
+    pipeline()
+
 
 build_all(
     [
         ("condenast_email_report", condenast_email_report),
         ("condenast_gladly_daily", condenast_gladly_daily),
+        ("condenast_roster_sheet", condenast_roster_sheet),
     ]
 )

@@ -31,6 +31,7 @@ DEMO_PIPELINES = (
     "core/bamboohr_daily",
     "core/bamboohr_history",
     "warbyparker/roster_sheet",
+    "condenast/roster_sheet",
     "warbyparker/s3_uploads",
     "warbyparker/sprout_daily",
     "condenast/email_report",

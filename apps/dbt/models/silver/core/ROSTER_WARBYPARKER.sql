@@ -8,15 +8,4 @@
 -#}
 {{ config(incremental_strategy='delete+insert', unique_key='GLADLY_AGENT_ID') }}
 
-select
-    GLADLY_AGENT_ID,
-    AGENT_NAME,
-    EMAIL,
-    EMPLOYEE_ID,
-    {{ xo_text_bigint('EMPLOYEE_ID') }} as BAMBOOHR_EMPLOYEE_ID,
-    TEAM,
-    {{ xo_text_date('START_DATE') }} as START_DATE,
-    {{ xo_text_boolean('ACTIVE') }} as IS_ACTIVE,
-    {{ xo_lineage_columns() }}
-from {{ source('wbp_db', 'SHEETS_AGENT_ROSTER') }}
-qualify row_number() over (partition by GLADLY_AGENT_ID order by _XO_FILE_ROW_NUMBER desc) = 1
+{{ xo_roster_silver(source('wbp_db', 'SHEETS_AGENT_ROSTER')) }}

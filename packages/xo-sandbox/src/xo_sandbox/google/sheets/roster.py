@@ -1,9 +1,9 @@
-"""The deterministic "Agent Roster" spreadsheet: Warby Parker's Gladly agents mapped to employee ids.
+"""The deterministic "Agent Roster" spreadsheets: each client's Gladly agents mapped to employee ids.
 
-One row per Warby Parker agent of the Gladly simulator (same id, name, e-mail), with the BambooHR simulator's
-employee id of the same person. ``Notes`` is mostly blank and ``Active`` sometimes too, so the API drops those
-trailing cells and rows come back ragged. A second tab, ``Team Leads``, exercises a quoted sheet name, and an
-``Empty`` tab holds nothing at all.
+One row per agent of the client's Gladly organization in the Gladly simulator (same id, name, e-mail), with the
+BambooHR simulator's employee id of the same person. Warby Parker's and Conde Nast's team leads each keep one.
+``Notes`` is mostly blank and ``Active`` sometimes too, so the API drops those trailing cells and rows come back
+ragged. A second tab, ``Team Leads``, exercises a quoted sheet name, and an ``Empty`` tab holds nothing at all.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from xo_sandbox.bamboohr.employees import roster
 from xo_sandbox.gladly.orgs import get_org, stable_seed
 
 ROSTER_SPREADSHEET_ID = "1WbpAgentRosterSandbox0000000000000000000000"
+CND_ROSTER_SPREADSHEET_ID = "1CndAgentRosterSandbox0000000000000000000000"
 ROSTER_SHEET = "Roster"
 ROSTER_COLUMNS = ("Gladly Agent ID", "Agent Name", "Email", "Employee ID", "Team", "Start Date", "Active", "Notes")
 
 type Cell = str | int | float | bool | date | None
 
 
-def roster_rows(extra_rows: int = 0) -> list[list[Cell]]:
-    """Header and one row per agent (plus ``extra_rows`` synthetic temps, for volume tests)."""
-    org = get_org("warbyparker")
+def roster_rows(extra_rows: int = 0, *, client: str = "warbyparker") -> list[list[Cell]]:
+    """Header and one row per agent of ``client`` (plus ``extra_rows`` synthetic temps, for volume tests)."""
+    org = get_org(client)
     teams = {t.id: t.name for t in org.teams}
     staff = {e.work_email: e for e in roster()}
     rows: list[list[Cell]] = [list(ROSTER_COLUMNS)]

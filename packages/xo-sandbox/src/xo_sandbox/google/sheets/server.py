@@ -19,7 +19,14 @@ from xo_sandbox.google.base import GoogleSandbox
 from xo_sandbox.google.faults import GoogleFault
 from xo_sandbox.google.sheets.a1 import RangeInvalid, parse_a1
 from xo_sandbox.google.sheets.handler import SheetsHandler
-from xo_sandbox.google.sheets.roster import ROSTER_SHEET, ROSTER_SPREADSHEET_ID, Cell, roster_rows, team_lead_rows
+from xo_sandbox.google.sheets.roster import (
+    CND_ROSTER_SPREADSHEET_ID,
+    ROSTER_SHEET,
+    ROSTER_SPREADSHEET_ID,
+    Cell,
+    roster_rows,
+    team_lead_rows,
+)
 
 DEFAULT_TOKENS: tuple[str, ...] = ("sheets-sandbox-token",)
 """Sandbox-only bearer tokens, safe to print."""
@@ -54,7 +61,8 @@ class SheetsSandbox(GoogleSandbox):
                 ROSTER_SHEET: roster_rows(roster_extra_rows),
                 "Team Leads": team_lead_rows(),
                 "Empty": [],
-            }
+            },
+            CND_ROSTER_SPREADSHEET_ID: {ROSTER_SHEET: roster_rows(client="condenast")},
         }
         for sid, sheets in (spreadsheets or {}).items():
             self._spreadsheets[sid] = {name: [list(r) for r in rows] for name, rows in sheets.items()}
