@@ -448,6 +448,18 @@ def test_qa_evaluations_per_agent_per_day_equal_the_uploaded_exports(scenario: S
     assert {(d, e): n for d, e, n in rows} == dict(expected)
 
 
+def test_gold_reports_are_views_and_everything_else_is_a_table(scenario: Scenario) -> None:
+    kinds: dict[str, str] = {}
+    for database in DATABASES:
+        for name, kind in _query(
+            scenario.home,
+            database,
+            "select table_name, table_type from information_schema.tables where table_schema = 'GOLD'",
+        ):
+            kinds[name] = kind
+    assert {n for n, k in kinds.items() if k == "VIEW"} == {n for n in kinds if n.startswith("rpt_")} != set()
+
+
 def test_every_unit_test_of_the_gold_logic_passes(scenario: Scenario) -> None:
     assert len(scenario.unit_tests) >= 11 and set(scenario.unit_tests.values()) == {"pass"}
 
