@@ -117,7 +117,7 @@ class AirflowStack:
             "AIRFLOW__CORE__PARALLELISM": str(o.parallelism),
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-            # Workers reach the API server here (stack.md: needed when it is not on the default port).
+            # Task processes reach the API server here: https://airflow.apache.org/docs/apache-airflow/stable/configurations-ref.html#execution-api-server-url
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
             "AIRFLOW__API__BASE_URL": self.url,
             "AIRFLOW__API__WORKERS": "1",
