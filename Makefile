@@ -15,7 +15,7 @@ VENV_STAMP := .venv/.xo-synced
 
 .PHONY: help
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(VENV_STAMP): uv.lock pyproject.toml packages/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -70,6 +70,14 @@ format: $(VENV_STAMP) ## fix lint and formatting in place
 dashboard: $(VENV_STAMP) ## the xo-lens dashboards on http://127.0.0.1:8501 (run make demo first)
 	$(RUN) streamlit run packages/xo-lens/src/xo_lens/app.py --server.headless true --server.address 127.0.0.1 \
 		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
+
+.PHONY: airflow
+airflow: $(VENV_STAMP) ## Airflow's scheduler, UI on http://127.0.0.1:8080, the simulators (Ctrl-C stops)
+	$(RUN) xo-sandbox airflow --port 8080
+
+.PHONY: airflow-celery
+airflow-celery: $(VENV_STAMP) ## the same on PostgreSQL + CeleryExecutor, Redis, 2 workers (needs both servers)
+	$(RUN) xo-sandbox airflow --port 8080 --celery
 
 .PHONY: docs
 docs: $(VENV_STAMP) ## build the documentation site into site/ (strict: a broken link fails)

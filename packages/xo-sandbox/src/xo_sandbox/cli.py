@@ -77,6 +77,23 @@ def _serve_all(volume_scale: float) -> None:
 
 
 @app.command()
+def airflow(
+    port: Annotated[int, typer.Option(help="Port of the API server and UI on 127.0.0.1.")] = 8080,
+    celery: Annotated[
+        bool,
+        typer.Option(
+            "--celery", help="The production topology: PostgreSQL metadata DB, CeleryExecutor, Redis, two workers."
+        ),
+    ] = False,
+) -> None:
+    """Airflow's real scheduler with the generated DAGs and every simulator, until Ctrl-C."""
+    from xo_sandbox.airflow_stack.launch import serve_airflow
+
+    if serve_airflow(port=port, celery=celery, echo=typer.echo):
+        raise typer.Exit(1)
+
+
+@app.command()
 def demo(
     on: Annotated[str | None, typer.Option("--date", help="logical date YYYY-MM-DD (default: today)")] = None,
     direct: Annotated[bool, typer.Option("--direct", help="run the task functions without Airflow")] = False,

@@ -1,0 +1,177 @@
+"""The generated DAGs under Airflow's real scheduler, as ``make airflow`` and ``make airflow-celery`` start it.
+
+Not ``dag.test()``: an API server, a scheduler, a DAG processor and a triggerer as separate processes, the pools
+of pools.json imported with ``airflow pools import``, several DAGs triggered at once through the REST API, and
+the tasks run by the executor's own workers against the simulators. Every wait is on a condition, with bounds
+generous enough for a busy 2-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
+from xo_foundry.cli.run import logical_date_for
+from xo_foundry.schemas.loader import load_pipeline
+from xo_sandbox.airflow_stack.api import AirflowApi
+from xo_sandbox.airflow_stack.servers import free_port, missing_servers, postgres_server, redis_server
+from xo_sandbox.airflow_stack.stack import ADMIN, AirflowStack, StackOptions, pipelines_dir
+from xo_sandbox.demo import recent_demo_date
+from xo_sandbox.sandboxes import start_all
+
+PIPELINES = pipelines_dir(Path(__file__).parent)
+RUNS = {
+    # Two Gladly DAGs whose tasks need their connection's pool (2 slots each), and one that needs none.
+    "warbyparker_gladly_daily": "warbyparker/gladly_daily.yaml",
+    "condenast_gladly_daily": "condenast/gladly_daily.yaml",
+    "core_bamboohr_daily": "core/bamboohr_daily.yaml",
+}
+BRONZE = {
+    "WBP_DB_DEV": ("GLADLY_CONTACT_TIMESTAMPS", "GLADLY_WORK_SESSIONS"),
+    "CND_DB_DEV": ("GLADLY_CONVERSATIONS",),
+    "CORE_DB_DEV": ("BAMBOOHR_EMPLOYEES",),
+}
+READY_SECONDS = 420.0  # processes up and healthy; 20-60 s when the machine is idle
+RUN_SECONDS = 900.0  # three DAGs, dbt included; about 2 minutes when idle
+
+
+def _run_and_check(stack: AirflowStack, tmp_path: Path) -> dict[str, float]:
+    """Trigger the DAGs of RUNS at once; check their tasks, BRONZE and GOLD. Seconds each phase took."""
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    stack.wait_ready(timeout=READY_SECONDS)
+    api = AirflowApi(stack.url, ADMIN, stack.password)
+    api.wait_for_dags(set(RUNS), timeout=READY_SECONDS)
+    timings["ready"] = time.monotonic() - started
+
+    day = recent_demo_date(date.today())
+    configs = {dag_id: load_pipeline(PIPELINES / "configs" / path) for dag_id, path in RUNS.items()}
+    started = time.monotonic()
+    runs = {dag_id: api.trigger(dag_id, logical_date_for(configs[dag_id], day)) for dag_id in RUNS}
+    try:
+        states = api.wait_for_runs(runs, timeout=RUN_SECONDS)
+    finally:
+        instances = {dag_id: api.task_instances(dag_id, run_id) for dag_id, run_id in runs.items()}
+        pools = api.pools()
+        api.close()
+    timings["runs"] = time.monotonic() - started
+    tasks = {dag_id: {task: ti["state"] for task, ti in tis.items()} for dag_id, tis in instances.items()}
+    failed = {dag_id: t for dag_id, t in tasks.items() if set(t.values()) != {"success"}}
+    assert states == dict.fromkeys(RUNS, "success"), f"{failed}\nlogs: {stack.airflow_home / 'logs'}"
+    for dag_id, config in configs.items():
+        expected = {f"{step}_{name}" for name in config.sources for step in ("extract", "stage", "load")}
+        assert expected | {"transform"} <= set(tasks[dag_id]), dag_id
+    # The pools of pools.json exist (imported at start) and the Gladly extracts ran in their connection's pool.
+    assert json.loads((PIPELINES / "pools.json").read_text()).keys() <= pools.keys()
+    for dag_id in ("warbyparker_gladly_daily", "condenast_gladly_daily"):
+        gladly = [ti for task, ti in instances[dag_id].items() if task.startswith("extract_")]
+        assert gladly and {ti["pool"] for ti in gladly} == {"gladly_" + dag_id.split("_")[0]}, dag_id
+
+    warehouse = DuckDBWarehouse(stack.options.xo_home)
+    for database, tables in BRONZE.items():
+        with warehouse.connect_read_only(database) as connection:
+            for table in tables:
+                count = connection.execute(f'SELECT count(*) FROM "{database}"."BRONZE"."{table}"').fetchone()
+                assert count is not None and count[0] > 0, f"{database}.BRONZE.{table}"
+        rows = warehouse.ledger_rows(database)
+        assert rows and {r.status for r in rows} == {"SUCCEEDED"}, database
+    with warehouse.connect_read_only("WBP_DB_DEV") as connection:
+        gold = connection.execute('SELECT count(*) FROM "WBP_DB_DEV"."GOLD"."fct_contacts"').fetchone()
+    assert gold is not None and gold[0] > 0
+    return timings
+
+
+@pytest.fixture
+def simulators() -> Iterator[dict[str, str]]:
+    with start_all(relaxed_limits=True) as sandboxes:
+        yield sandboxes.connection_env()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(READY_SECONDS * 2 + RUN_SECONDS)
+def test_the_local_executor_runs_several_generated_dags_at_once(
+    tmp_path: Path, simulators: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = StackOptions(xo_home=tmp_path / "xo-home", pipelines=PIPELINES, connections=simulators, port=free_port())
+    with AirflowStack(options) as stack:
+        timings = _run_and_check(stack, tmp_path)
+    with capsys.disabled():
+        print(f"\nLocalExecutor on SQLite: {timings}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(READY_SECONDS * 2 + RUN_SECONDS)
+def test_postgres_and_the_celery_executor_with_two_workers_run_the_same_dags(
+    tmp_path: Path, simulators: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = missing_servers(postgres=True, redis=True)
+    if missing:
+        pytest.skip("the production topology needs its servers here: " + "; ".join(missing))
+    with ExitStack() as servers:
+        postgres = servers.enter_context(postgres_server())
+        broker = servers.enter_context(redis_server())
+        options = StackOptions(
+            xo_home=tmp_path / "xo-home",
+            pipelines=PIPELINES,
+            connections=simulators,
+            port=free_port(),
+            executor="celery",
+            metadata_url=postgres.sqlalchemy_url,
+            broker_url=broker,
+        )
+        with AirflowStack(options) as stack:
+            timings = _run_and_check(stack, tmp_path)
+            workers = [c.name for c in stack.components if c.name.startswith("worker")]
+            stack.check_alive()
+    assert workers == ["worker1", "worker2"]
+    with capsys.disabled():
+        print(f"\nCeleryExecutor, PostgreSQL, Redis, 2 workers: {timings}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(READY_SECONDS * 2)
+def test_make_airflow_serves_the_ui_on_localhost_and_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+    # What `make airflow` runs (on another port, so that it does not meet an engineer's own stack on 8080).
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "xo-sandbox"), "airflow", "--port", str(port)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_"))}
+    env["XO_HOME"] = str(tmp_path / "xo-home")
+    process = subprocess.Popen(command, cwd=PIPELINES, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    printed: list[str] = []
+    try:
+        deadline = time.monotonic() + READY_SECONDS
+        while time.monotonic() < deadline and not any(line.startswith("Airflow UI:") for line in printed):
+            line = process.stdout.readline().decode()
+            if not line:
+                break
+            printed.append(line)
+        ui = next((line for line in printed if line.startswith("Airflow UI:")), None)
+        assert ui is not None, "".join(printed)
+        assert f"http://127.0.0.1:{port}" in ui and "user admin, password " in ui
+        password = ui.rsplit("password ", 1)[1].rstrip(")\n ")
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200  # the UI's page
+        api = AirflowApi(f"http://127.0.0.1:{port}", ADMIN, password)
+        api.wait_for_dags(set(RUNS), timeout=READY_SECONDS)
+        assert json.loads((PIPELINES / "pools.json").read_text()).keys() <= api.pools().keys()
+        api.close()
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        code = process.wait(timeout=120)
+    rest = process.stdout.read().decode()
+    assert code == 0, "".join(printed) + rest
+    assert "Stopping Airflow and the simulators" in rest
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/api/v2/monitor/health", timeout=5)
