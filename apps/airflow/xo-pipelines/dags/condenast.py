@@ -55,12 +55,16 @@ CONDENAST_EMAIL_REPORT = {
             },
             "source_type": "gmail_attachment",
             "extractor": {
+                "on_missing": "fail",
+                "wait": {
+                    "timeout_seconds": 7200,
+                    "poke_interval_seconds": 300,
+                },
                 "user_id": "me",
                 "from_address": "reports@cx-partner.example",
                 "subject": "Daily Email Report",
                 "filename_pattern": "email_report_*.csv",
                 "pick": "latest",
-                "on_missing": "fail",
                 "require_authentication": "dmarc",
                 "connection_id": "gmail_default",
             },
@@ -86,6 +90,12 @@ def condenast_email_report() -> None:
         },
     )
     def pipeline() -> None:
+        # Reschedule mode frees the worker slot between pokes; the task decides at the source's own deadline
+        # (xo_foundry.tasks.wait_tasks), Airflow's timeout is a backstop one poke later.
+        @task.sensor(task_id="wait_email_daily_report", poke_interval=300, timeout=7500, mode="reschedule")
+        def wait_email_daily_report(**context: Any) -> bool:
+            return tasks.wait(CONDENAST_EMAIL_REPORT, "email_daily_report", context)
+
         @task(task_id="extract_email_daily_report")
         def extract_email_daily_report(**context: Any) -> dict[str, Any]:
             return tasks.extract(CONDENAST_EMAIL_REPORT, "email_daily_report", context)
@@ -98,7 +108,9 @@ def condenast_email_report() -> None:
         def load_email_daily_report(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(CONDENAST_EMAIL_REPORT, "email_daily_report", staged, context)
 
-        loaded_email_daily_report = load_email_daily_report(stage_email_daily_report(extract_email_daily_report()))
+        extracted_email_daily_report = extract_email_daily_report()
+        wait_email_daily_report() >> extracted_email_daily_report
+        loaded_email_daily_report = load_email_daily_report(stage_email_daily_report(extracted_email_daily_report))
 
         @task(task_id="transform")
         def transform(**context: Any) -> dict[str, Any]:

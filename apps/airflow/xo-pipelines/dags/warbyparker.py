@@ -390,6 +390,11 @@ WARBYPARKER_S3_UPLOADS = {
             },
             "source_type": "s3_upload",
             "extractor": {
+                "on_missing": "fail",
+                "wait": {
+                    "timeout_seconds": 14400,
+                    "poke_interval_seconds": 300,
+                },
                 "prefix": "uploads/warbyparker/qa_scores/",
                 "pattern": "qa_scores_{yyyymmdd}.csv",
                 "encoding": "utf-8",
@@ -416,6 +421,12 @@ def warbyparker_s3_uploads() -> None:
         },
     )
     def pipeline() -> None:
+        # Reschedule mode frees the worker slot between pokes; the task decides at the source's own deadline
+        # (xo_foundry.tasks.wait_tasks), Airflow's timeout is a backstop one poke later.
+        @task.sensor(task_id="wait_qa_scores", poke_interval=300, timeout=14700, mode="reschedule")
+        def wait_qa_scores(**context: Any) -> bool:
+            return tasks.wait(WARBYPARKER_S3_UPLOADS, "qa_scores", context)
+
         @task(task_id="extract_qa_scores")
         def extract_qa_scores(**context: Any) -> dict[str, Any]:
             return tasks.extract(WARBYPARKER_S3_UPLOADS, "qa_scores", context)
@@ -428,7 +439,9 @@ def warbyparker_s3_uploads() -> None:
         def load_qa_scores(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_S3_UPLOADS, "qa_scores", staged, context)
 
-        loaded_qa_scores = load_qa_scores(stage_qa_scores(extract_qa_scores()))
+        extracted_qa_scores = extract_qa_scores()
+        wait_qa_scores() >> extracted_qa_scores
+        loaded_qa_scores = load_qa_scores(stage_qa_scores(extracted_qa_scores))
 
         @task(task_id="transform")
         def transform(**context: Any) -> dict[str, Any]:
