@@ -77,9 +77,9 @@ def subprocess_env() -> Callable[..., dict[str, str]]:
     return _subprocess_env
 
 
-def _checkout_with(tmp_path: Path, ref: str, extractor: dict[str, Any]) -> Path:
-    """A copy of the committed configs where every source of ``ref`` has ``extractor`` merged into its settings,
-    with that domain's DAG file rendered beside it; returns the config root."""
+def _checkout_with(tmp_path: Path, ref: str, extractor: dict[str, Any], dag: dict[str, Any] | None = None) -> Path:
+    """A copy of the committed configs where every source of ``ref`` has ``extractor`` merged into its settings
+    (and its ``dag`` block ``dag``), with that domain's DAG file rendered beside it; returns the config root."""
     from xo_foundry.dag_factory.render import dag_file_name, render_domain
     from xo_foundry.schemas.loader import CONFIGS_FOLDER, DEFAULT_CONFIG_ROOT, load_pipelines
 
@@ -90,6 +90,7 @@ def _checkout_with(tmp_path: Path, ref: str, extractor: dict[str, Any]) -> Path:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for source in data["sources"].values():
         source["extractor"].update(extractor)
+    data["dag"].update(dag or {})
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     result = load_pipelines(root=root)
     assert result.ok, result.problems

@@ -10,6 +10,7 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
+from xo_foundry.alerts import failure_notifiers
 from xo_foundry.dag_factory.guard import build_all
 
 # condenast_email_report: apps/airflow/xo-pipelines/configs/condenast/email_report.yaml
@@ -38,6 +39,17 @@ CONDENAST_EMAIL_REPORT = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -87,6 +99,7 @@ def condenast_email_report() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CONDENAST_EMAIL_REPORT),
         },
     )
     def pipeline() -> None:
@@ -146,6 +159,17 @@ CONDENAST_GLADLY_DAILY = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -193,6 +217,7 @@ def condenast_gladly_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CONDENAST_GLADLY_DAILY),
         },
     )
     def pipeline() -> None:

@@ -10,6 +10,7 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
+from xo_foundry.alerts import failure_notifiers
 from xo_foundry.dag_factory.guard import build_all
 
 # warbyparker_gladly_daily: apps/airflow/xo-pipelines/configs/warbyparker/gladly_daily.yaml
@@ -38,6 +39,17 @@ WARBYPARKER_GLADLY_DAILY = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -111,6 +123,7 @@ def warbyparker_gladly_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_GLADLY_DAILY),
         },
     )
     def pipeline() -> None:
@@ -181,6 +194,17 @@ WARBYPARKER_GLADLY_INTRADAY = {
         "description": "Gladly work-session events through the day (intraday view)",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -228,6 +252,7 @@ def warbyparker_gladly_intraday() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_GLADLY_INTRADAY),
         },
     )
     def pipeline() -> None:
@@ -279,6 +304,17 @@ WARBYPARKER_ROSTER_SHEET = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -322,6 +358,7 @@ def warbyparker_roster_sheet() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_ROSTER_SHEET),
         },
     )
     def pipeline() -> None:
@@ -373,6 +410,17 @@ WARBYPARKER_S3_UPLOADS = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -418,6 +466,7 @@ def warbyparker_s3_uploads() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_S3_UPLOADS),
         },
     )
     def pipeline() -> None:
@@ -477,6 +526,17 @@ WARBYPARKER_SPROUT_DAILY = {
         "description": "Sprout Social messages of the previous day",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -538,6 +598,7 @@ def warbyparker_sprout_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_SPROUT_DAILY),
         },
     )
     def pipeline() -> None:

@@ -60,6 +60,7 @@ class _PipelineView:
     owner: str
     retries: int
     retry_delay_minutes: int
+    alerts: bool
     sources: list[_SourceView]
 
     @property
@@ -85,6 +86,7 @@ def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
         owner=d.owner,
         retries=d.retries,
         retry_delay_minutes=d.retry_delay_minutes,
+        alerts=d.alerts.any,
         sources=[_source_view(pipeline, name) for name in pipeline.sources],
     )
 
