@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
 
 from xo_sandbox.sandboxes import Sandboxes, start_all
 
@@ -91,6 +93,37 @@ def foundry() -> Callable[..., subprocess.CompletedProcess[str]]:
 def subprocess_env() -> Callable[..., dict[str, str]]:
     """Builds a child process's environment: none of the developer's Airflow or XO settings leak into it."""
     return _subprocess_env
+
+
+def _checkout_with(tmp_path: Path, ref: str, extractor: dict[str, Any], dag: dict[str, Any] | None = None) -> Path:
+    """A copy of the committed configs where every source of ``ref`` has ``extractor`` merged into its settings
+    (and its ``dag`` block ``dag``), with that domain's DAG file rendered beside it; returns the config root."""
+    from xo_foundry.dag_factory.render import dag_file_name, render_domain
+    from xo_foundry.schemas.loader import CONFIGS_FOLDER, DEFAULT_CONFIG_ROOT, load_pipelines
+
+    root = tmp_path / "checkout" / CONFIGS_FOLDER
+    shutil.copytree(DEFAULT_CONFIG_ROOT, root)
+    domain, name = ref.split("/")
+    path = root / domain / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for source in data["sources"].values():
+        source["extractor"].update(extractor)
+    data["dag"].update(dag or {})
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = load_pipelines(root=root)
+    assert result.ok, result.problems
+    mine = [(str(p), c) for p, c in result.pipelines.items() if c.dag.domain == domain]
+    dags = root.parent / "dags"
+    dags.mkdir()
+    (dags / dag_file_name(domain)).write_text(render_domain(domain, mine), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def config_checkout() -> Callable[..., Path]:
+    """Builds a copy of the committed configs with one pipeline's extractor settings changed, and its domain's DAG
+    file rendered beside it: point ``XO_CONFIG_ROOT`` of a child process at the root it returns."""
+    return _checkout_with
 
 
 # --- fakesnow's COPY, rewritten per file ---------------------------------------------------------------------

@@ -90,17 +90,20 @@ def test_a_terminal_error_fails_the_task_at_once_and_a_transient_one_keeps_its_r
     foundry: Callable[..., subprocess.CompletedProcess[str]],
     tmp_path: Path,
     subprocess_env: Callable[..., dict[str, str]],
+    config_checkout: Callable[..., Path],
 ) -> None:
-    # No upload for the day: the extract's TerminalError would fail the same way on every retry.
+    # No upload for the day and no wait (the committed config waits hours: tests/test_e2e_late_inputs.py): the
+    # extract's InputMissing would fail the same way on every retry.
+    root = config_checkout(tmp_path, "warbyparker/s3_uploads", {"wait": None, "on_missing": "fail"})
     home = tmp_path / "xo-home"
-    env = subprocess_env(home, XO_ENV="local")
+    env = subprocess_env(home, XO_ENV="local", XO_CONFIG_ROOT=str(root))
     done = foundry("run", "warbyparker/s3_uploads", "--date", "2025-01-15", env=env, cwd=tmp_path)
     assert done.returncode != 0
     with sqlite3.connect(home / "airflow" / "airflow.db") as db:
         states = dict(db.execute("SELECT task_id, state || ' ' || try_number || '/' || max_tries FROM task_instance"))
     assert states["extract_qa_scores"] == "failed 1/2"  # tried once although the DAG allows two retries
     assert states["load_qa_scores"].startswith("upstream_failed")
-    assert "TerminalError (not retried): no upload in bucket" in done.stdout + done.stderr
+    assert "InputMissing (not retried): no upload in bucket" in done.stdout + done.stderr
 
 
 def test_outside_airflow_errors_propagate_as_they_are() -> None:

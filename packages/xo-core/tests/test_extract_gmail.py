@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from xo_core.credentials import Connection
-from xo_core.errors import CredentialError, SourceDataError, TerminalError
+from xo_core.errors import CredentialError, InputMissing, SourceDataError, TerminalError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.gmail.client import decoded_data_field
 from xo_core.extractors.gmail.config import GmailAttachmentExtractorConfig
@@ -153,6 +153,30 @@ def test_no_report_fails_naming_the_query_or_writes_an_empty_object(
     result = _extract(gmail_sandbox, tmp_path, start, end, on_missing="empty")
     assert (tmp_path / BUCKET / KEY).read_bytes() == b""
     assert result.manifest.row_count == 0 and result.manifest.header == []
+    with pytest.raises(InputMissing) as skipped:
+        _extract(gmail_sandbox, tmp_path / "skip", start, end, on_missing="skip")
+    assert skipped.value.skip is True and _leftovers(tmp_path / "skip") == []
+
+
+def test_arrived_finds_the_days_report_without_downloading_it(gmail_sandbox: GmailSandbox, tmp_path: Path) -> None:
+    settings = GmailAttachmentExtractorConfig(
+        from_address="reports@cx-partner.example", subject="Daily Email Report", filename_pattern="email_report_*.csv"
+    )
+    conn = Connection("gmail_default", "google", host=gmail_sandbox.url, password=TOKEN)
+    extractor = GmailAttachmentExtractor(sleep=lambda _: None)
+
+    def arrived(day: date) -> str | None:
+        start, end = _day(day)
+        request = ExtractRequest(
+            "email_report", settings, start, end, "America/New_York", conn, LocalObjectStore(tmp_path), BUCKET, KEY, "r"
+        )
+        return extractor.arrived(request)
+
+    assert arrived(_first_day("none")) is None
+    found = arrived(_first_day("normal"))
+    assert found is not None and found.startswith("1 Gmail message(s) matching q='from:reports@cx-partner.example")
+    assert not any("/attachments/" in str(e["path"]) for e in gmail_sandbox.requests())
+    assert _leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize("compares", ["date_header", "internal_date"])

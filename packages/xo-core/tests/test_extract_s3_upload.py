@@ -15,7 +15,8 @@ import pytest
 from pydantic import ValidationError
 
 from xo_core.environment import environment
-from xo_core.errors import ConfigError, SourceDataError, TerminalError
+from xo_core.errors import ConfigError, InputMissing, SourceDataError, TerminalError
+from xo_core.extractors.arrival import WaitConfig
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.registry import get_extractor, source_for
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
@@ -184,6 +185,60 @@ def test_no_matching_file_names_bucket_prefix_and_pattern(store: LocalObjectStor
     _drop(store, "qa_scores_20250113.csv", b"a\n1\n")
     with pytest.raises(TerminalError, match=r"'landing' under prefix 'uploads/qa_scores/'.*qa_scores_20250114\.csv"):
         _extract(store)
+
+
+def _request(store: ObjectStore, **config: Any) -> ExtractRequest[S3UploadExtractorConfig]:
+    return ExtractRequest(
+        source_name="qa_scores",
+        config=S3UploadExtractorConfig(prefix=PREFIX, pattern="qa_scores_{yyyymmdd}.csv", **config),
+        window_start=DAY_START,
+        window_end=DAY_END,
+        timezone="America/New_York",
+        connection=None,
+        store=store,
+        bucket=INGEST,
+        key=KEY,
+        run_id="run-1",
+    )
+
+
+def test_on_missing_fail_and_skip_raise_input_missing_and_empty_writes_an_empty_object(
+    store: LocalObjectStore,
+) -> None:
+    extractor = S3UploadExtractor(landing_bucket=LANDING)
+    with pytest.raises(InputMissing, match="no upload in bucket 'landing'") as failed:
+        extractor.extract(_request(store))
+    assert failed.value.skip is False
+    with pytest.raises(InputMissing) as skipped:
+        extractor.extract(_request(store, on_missing="skip"))
+    assert skipped.value.skip is True
+    assert _ingest_keys(store) == []
+    empty = extractor.extract(_request(store, on_missing="empty")).manifest
+    assert (empty.header, empty.row_count, empty.request["mode"], empty.request["files"]) == ([], 0, "empty", [])
+    assert store.get_bytes(INGEST, KEY) == b""
+
+
+def test_arrived_lists_the_windows_uploads_without_taking_them(store: LocalObjectStore) -> None:
+    extractor = S3UploadExtractor(landing_bucket=LANDING)
+    request = _request(store, wait={"timeout_seconds": 60, "poke_interval_seconds": 5})
+    _drop(store, "qa_scores_20250113.csv", b"a\n1\n")  # another day's file: not this window's
+    assert extractor.arrived(request) is None
+    _drop(store, "qa_scores_20250114.csv", b"a\n1\n")
+    assert extractor.arrived(request) == store.uri(LANDING, PREFIX + "qa_scores_20250114.csv")
+    assert _ingest_keys(store) == []
+
+
+@pytest.mark.parametrize(
+    ("wait", "message"),
+    [
+        ({"timeout_seconds": 0}, "greater than or equal to 1"),
+        ({"timeout_seconds": 10, "poke_interval_seconds": 60}, "longer than timeout_seconds"),
+        ({"timeout": 10}, "Extra inputs are not permitted"),
+    ],
+)
+def test_wait_settings_are_checked(wait: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        S3UploadExtractorConfig(prefix=PREFIX, wait=WaitConfig.model_validate(wait))
 
 
 def test_registry_and_the_environments_landing_bucket_only(store: LocalObjectStore) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from airflow.sdk import BaseSensorOperator
 
 from xo_foundry.dag_factory.generate import plan_generation, write_plan
 from xo_foundry.dag_factory.guard import BROKEN_TAG
@@ -55,7 +56,17 @@ def test_each_dag_is_shaped_by_its_config() -> None:
             table = pipeline.sources[name].snowflake.target_table
             database = pipeline.database.removesuffix("_DEV")
             assert [asset.name for asset in load.outlets] == [f"{database}.{pipeline.schema_name}.{table}"]
-        assert len(dag.tasks) == 3 * len(pipeline.sources) + 1
+            settings = pipeline.sources[name].extractor
+            wait = getattr(settings, "wait", None)
+            if wait is not None:
+                # A late input is waited for in reschedule mode before the extract (xo_core.extractors.arrival).
+                sensor = dag.get_task(f"wait_{name}")
+                assert isinstance(sensor, BaseSensorOperator)
+                assert sensor.downstream_task_ids == {extract.task_id}
+                assert sensor.mode == "reschedule" and sensor.poke_interval == wait.poke_interval_seconds
+                assert sensor.timeout == wait.timeout_seconds + wait.poke_interval_seconds
+        waits = sum(getattr(s.extractor, "wait", None) is not None for s in pipeline.sources.values())
+        assert len(dag.tasks) == 3 * len(pipeline.sources) + waits + 1
         transform = dag.get_task("transform")
         assert transform.upstream_task_ids == {f"load_{name}" for name in pipeline.sources}
 

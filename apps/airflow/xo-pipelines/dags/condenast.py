@@ -10,6 +10,7 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
+from xo_foundry.alerts import failure_notifiers
 from xo_foundry.dag_factory.guard import build_all
 
 # condenast_email_report: apps/airflow/xo-pipelines/configs/condenast/email_report.yaml
@@ -38,6 +39,17 @@ CONDENAST_EMAIL_REPORT = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -55,12 +67,16 @@ CONDENAST_EMAIL_REPORT = {
             },
             "source_type": "gmail_attachment",
             "extractor": {
+                "on_missing": "fail",
+                "wait": {
+                    "timeout_seconds": 7200,
+                    "poke_interval_seconds": 300,
+                },
                 "user_id": "me",
                 "from_address": "reports@cx-partner.example",
                 "subject": "Daily Email Report",
                 "filename_pattern": "email_report_*.csv",
                 "pick": "latest",
-                "on_missing": "fail",
                 "require_authentication": "dmarc",
                 "connection_id": "gmail_default",
             },
@@ -83,9 +99,16 @@ def condenast_email_report() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CONDENAST_EMAIL_REPORT),
         },
     )
     def pipeline() -> None:
+        # Reschedule mode frees the worker slot between pokes; the task decides at the source's own deadline
+        # (xo_foundry.tasks.wait_tasks), Airflow's timeout is a backstop one poke later.
+        @task.sensor(task_id="wait_email_daily_report", poke_interval=300, timeout=7500, mode="reschedule")
+        def wait_email_daily_report(**context: Any) -> bool:
+            return tasks.wait(CONDENAST_EMAIL_REPORT, "email_daily_report", context)
+
         @task(task_id="extract_email_daily_report")
         def extract_email_daily_report(**context: Any) -> dict[str, Any]:
             return tasks.extract(CONDENAST_EMAIL_REPORT, "email_daily_report", context)
@@ -98,7 +121,9 @@ def condenast_email_report() -> None:
         def load_email_daily_report(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(CONDENAST_EMAIL_REPORT, "email_daily_report", staged, context)
 
-        loaded_email_daily_report = load_email_daily_report(stage_email_daily_report(extract_email_daily_report()))
+        extracted_email_daily_report = extract_email_daily_report()
+        wait_email_daily_report() >> extracted_email_daily_report
+        loaded_email_daily_report = load_email_daily_report(stage_email_daily_report(extracted_email_daily_report))
 
         @task(task_id="transform")
         def transform(**context: Any) -> dict[str, Any]:
@@ -134,6 +159,17 @@ CONDENAST_GLADLY_DAILY = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -181,6 +217,7 @@ def condenast_gladly_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CONDENAST_GLADLY_DAILY),
         },
     )
     def pipeline() -> None:
@@ -232,6 +269,17 @@ CONDENAST_ROSTER_SHEET = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -275,6 +323,7 @@ def condenast_roster_sheet() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CONDENAST_ROSTER_SHEET),
         },
     )
     def pipeline() -> None:

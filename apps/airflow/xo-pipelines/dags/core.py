@@ -10,6 +10,7 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
+from xo_foundry.alerts import failure_notifiers
 from xo_foundry.dag_factory.guard import build_all
 
 # core_bamboohr_daily: apps/airflow/xo-pipelines/configs/core/bamboohr_daily.yaml
@@ -38,6 +39,17 @@ CORE_BAMBOOHR_DAILY = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -80,6 +92,7 @@ def core_bamboohr_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CORE_BAMBOOHR_DAILY),
         },
     )
     def pipeline() -> None:
@@ -131,6 +144,17 @@ CORE_BAMBOOHR_HISTORY = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -191,6 +215,7 @@ def core_bamboohr_history() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(CORE_BAMBOOHR_HISTORY),
         },
     )
     def pipeline() -> None:

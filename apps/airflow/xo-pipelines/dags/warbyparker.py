@@ -10,6 +10,7 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from xo_foundry import tasks
+from xo_foundry.alerts import failure_notifiers
 from xo_foundry.dag_factory.guard import build_all
 
 # warbyparker_gladly_daily: apps/airflow/xo-pipelines/configs/warbyparker/gladly_daily.yaml
@@ -38,6 +39,17 @@ WARBYPARKER_GLADLY_DAILY = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -111,6 +123,7 @@ def warbyparker_gladly_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_GLADLY_DAILY),
         },
     )
     def pipeline() -> None:
@@ -181,6 +194,17 @@ WARBYPARKER_GLADLY_INTRADAY = {
         "description": "Gladly work-session events through the day (intraday view)",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -228,6 +252,7 @@ def warbyparker_gladly_intraday() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_GLADLY_INTRADAY),
         },
     )
     def pipeline() -> None:
@@ -279,6 +304,17 @@ WARBYPARKER_ROSTER_SHEET = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -322,6 +358,7 @@ def warbyparker_roster_sheet() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_ROSTER_SHEET),
         },
     )
     def pipeline() -> None:
@@ -373,6 +410,17 @@ WARBYPARKER_S3_UPLOADS = {
         "description": "",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -390,6 +438,11 @@ WARBYPARKER_S3_UPLOADS = {
             },
             "source_type": "s3_upload",
             "extractor": {
+                "on_missing": "fail",
+                "wait": {
+                    "timeout_seconds": 14400,
+                    "poke_interval_seconds": 300,
+                },
                 "prefix": "uploads/warbyparker/qa_scores/",
                 "pattern": "qa_scores_{yyyymmdd}.csv",
                 "encoding": "utf-8",
@@ -413,9 +466,16 @@ def warbyparker_s3_uploads() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_S3_UPLOADS),
         },
     )
     def pipeline() -> None:
+        # Reschedule mode frees the worker slot between pokes; the task decides at the source's own deadline
+        # (xo_foundry.tasks.wait_tasks), Airflow's timeout is a backstop one poke later.
+        @task.sensor(task_id="wait_qa_scores", poke_interval=300, timeout=14700, mode="reschedule")
+        def wait_qa_scores(**context: Any) -> bool:
+            return tasks.wait(WARBYPARKER_S3_UPLOADS, "qa_scores", context)
+
         @task(task_id="extract_qa_scores")
         def extract_qa_scores(**context: Any) -> dict[str, Any]:
             return tasks.extract(WARBYPARKER_S3_UPLOADS, "qa_scores", context)
@@ -428,7 +488,9 @@ def warbyparker_s3_uploads() -> None:
         def load_qa_scores(staged: dict[str, Any], **context: Any) -> dict[str, Any]:
             return tasks.load(WARBYPARKER_S3_UPLOADS, "qa_scores", staged, context)
 
-        loaded_qa_scores = load_qa_scores(stage_qa_scores(extract_qa_scores()))
+        extracted_qa_scores = extract_qa_scores()
+        wait_qa_scores() >> extracted_qa_scores
+        loaded_qa_scores = load_qa_scores(stage_qa_scores(extracted_qa_scores))
 
         @task(task_id="transform")
         def transform(**context: Any) -> dict[str, Any]:
@@ -464,6 +526,17 @@ WARBYPARKER_SPROUT_DAILY = {
         "description": "Sprout Social messages of the previous day",
         "start_date": "2025-01-01",
         "catchup": False,
+        "alerts": {
+            "slack": {
+                "connection_id": "slack_data_alerts",
+            },
+            "email": {
+                "connection_id": "smtp_alerts",
+                "to": [
+                    "data-alerts@example.com",
+                ],
+            },
+        },
     },
     "globals": {
         "snowflake": {
@@ -525,6 +598,7 @@ def warbyparker_sprout_daily() -> None:
             "owner": "data-engineering",
             "retries": 2,
             "retry_delay": timedelta(minutes=5),
+            "on_failure_callback": failure_notifiers(WARBYPARKER_SPROUT_DAILY),
         },
     )
     def pipeline() -> None:

@@ -9,6 +9,8 @@
         ├── CredentialError      a credential was not found; names every place looked
         ├── SourceDataError      a source answered with something that is not the data
         │                        (error text instead of CSV, a ragged or undecodable file)
+        ├── InputMissing         an awaited input (an upload, an e-mail) is not there, after
+        │                        any wait; ``skip`` says the run of that source is skipped
         └── LoadError            a warehouse load was refused and rolled back
 
 Callers catch ``TransientError`` to retry and let everything else fail the task.
@@ -57,3 +59,15 @@ class SourceDataError(TerminalError):
 
 class LoadError(TerminalError):
     """A warehouse load was refused; the table was left as it was."""
+
+
+class InputMissing(TerminalError):
+    """An awaited input (an upload, an e-mail attachment) is not there, after any wait.
+
+    ``skip`` is True when the source's ``on_missing`` is ``skip``: under Airflow the task then ends skipped
+    (and the tasks after it skip visibly) instead of failed.
+    """
+
+    def __init__(self, message: str, *, skip: bool = False) -> None:
+        self.skip = skip
+        super().__init__(message)

@@ -22,6 +22,7 @@ import xo_core.extractors
 from xo_core.environment import environment
 from xo_core.errors import ConfigError
 from xo_core.extractors import ExtractorConfig
+from xo_core.extractors.arrival import ArrivalProbe, ArrivingInputConfig
 from xo_core.extractors.base import Extractor, ExtractRequest, ExtractResult
 from xo_core.extractors.connection_rules import check_connection
 from xo_core.suggest import did_you_mean
@@ -109,9 +110,24 @@ class SourceRegistration[C: ExtractorConfig]:
             return None
         return str(self.config.model_fields["connection_id"].default)
 
+    @property
+    def can_wait(self) -> bool:
+        """True for a source whose input arrives on its own time (``xo_core.extractors.arrival``)."""
+        return issubclass(self.config, ArrivingInputConfig)
+
     def extract(self, request: ExtractRequest[Any]) -> ExtractResult:
         """Run this source's extractor. The one place a request's settings become this source's model, and
         where its connection is checked before any request is sent (``connection_rules``)."""
+        return self.extractor().extract(self._checked(request))
+
+    def arrived(self, request: ExtractRequest[Any]) -> str | None:
+        """What the extract would take, or None while the input is not there (a source that ``can_wait``)."""
+        extractor = self.extractor()
+        if not self.can_wait or not isinstance(extractor, ArrivalProbe):
+            raise ConfigError(f"source {self.source_type!r} has no input to wait for", field="source_type")
+        return extractor.arrived(self._checked(request))
+
+    def _checked(self, request: ExtractRequest[Any]) -> ExtractRequest[Any]:
         try:
             config = self.config.model_validate(request.config)
         except ValidationError as error:
@@ -128,7 +144,7 @@ class SourceRegistration[C: ExtractorConfig]:
                 domain=request.domain,
                 local=environment().name == "local",
             )
-        return self.extractor().extract(replace(request, config=config))
+        return replace(request, config=config)
 
 
 @cache

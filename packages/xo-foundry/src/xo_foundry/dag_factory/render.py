@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from xo_core.environment import base_database
+from xo_core.extractors.arrival import ArrivingInputConfig, WaitConfig
 from xo_foundry.dag_factory.literal import py_literal
 from xo_foundry.dag_factory.safety import check_dag_source, comment_text, header_imports
 from xo_foundry.schemas.pipeline import PipelineConfig
@@ -36,6 +37,9 @@ class _SourceView:
     asset_name: str
     asset_uri: str
     pool: str | None
+    wait: WaitConfig | None
+    """Set for a source whose input may arrive late: its extract waits behind a ``wait_<source>`` sensor."""
+    may_skip: bool
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,12 @@ class _PipelineView:
     owner: str
     retries: int
     retry_delay_minutes: int
+    alerts: bool
     sources: list[_SourceView]
+
+    @property
+    def may_skip(self) -> bool:
+        return any(s.may_skip for s in self.sources)
 
 
 def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
@@ -77,6 +86,7 @@ def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
         owner=d.owner,
         retries=d.retries,
         retry_delay_minutes=d.retry_delay_minutes,
+        alerts=d.alerts.any,
         sources=[_source_view(pipeline, name) for name in pipeline.sources],
     )
 
@@ -87,11 +97,15 @@ def _source_view(pipeline: PipelineConfig, name: str) -> _SourceView:
     source = pipeline.sources[name]
     table = source.snowflake.target_table
     pool = source.extractor.pool()
+    settings = source.extractor
+    arriving = isinstance(settings, ArrivingInputConfig)
     return _SourceView(
         name=name,
         asset_name=f"{database}.{pipeline.schema_name}.{table}",
         asset_uri=f"xo-bronze://{database}/{pipeline.schema_name}/{table}",
         pool=pool[0] if pool else None,
+        wait=settings.wait if arriving else None,
+        may_skip=arriving and settings.on_missing == "skip",
     )
 
 

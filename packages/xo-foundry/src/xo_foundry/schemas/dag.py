@@ -1,4 +1,4 @@
-"""The Airflow side of a pipeline (``dag``): identity, schedule, time window, retries."""
+"""The Airflow side of a pipeline (``dag``): identity, schedule, time window, retries, alerts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from xo_core.clients import client_for
 from xo_core.errors import ConfigError
+from xo_foundry.schemas.alerts import AlertsConfig
 from xo_foundry.schemas.base import StrictModel
 from xo_foundry.schemas.cron import validate_schedule
 from xo_foundry.schemas.suggest import nested_error
@@ -35,6 +36,10 @@ class DagConfig(StrictModel):
     description: str = Field(default="", description="Shown in the Airflow UI")
     start_date: date = Field(default=date(2025, 1, 1), description="First logical date")
     catchup: bool = Field(default=False, description="Run the missed intervals since start_date")
+    alerts: AlertsConfig = Field(
+        default_factory=AlertsConfig,
+        description="Where failures are announced (Slack, e-mail); set once per domain in _defaults.yaml",
+    )
 
     @field_validator("domain")
     @classmethod

@@ -1,4 +1,4 @@
-"""The Airflow task library the generated DAGs call: extract → stage → load for one source.
+"""The Airflow task library the generated DAGs call: (wait →) extract → stage → load for one source.
 
 Each function takes the pipeline's validated config (as the plain dict the DAG file holds), the source's name,
 the previous step's result and the Airflow context; ``transform`` builds the dbt models downstream of the
@@ -8,12 +8,13 @@ parse); the work's dependencies are imported when a task runs. Under Airflow a t
 once, without retries (``failing``).
 """
 
-from xo_foundry.tasks import extract_tasks, load_tasks, stage_tasks, transform_tasks
+from xo_foundry.tasks import extract_tasks, load_tasks, stage_tasks, transform_tasks, wait_tasks
 from xo_foundry.tasks.failing import fail_at_once_when_terminal
 
+wait = fail_at_once_when_terminal(wait_tasks.wait)
 extract = fail_at_once_when_terminal(extract_tasks.extract)
 stage = fail_at_once_when_terminal(stage_tasks.stage)
 load = fail_at_once_when_terminal(load_tasks.load)
 transform = fail_at_once_when_terminal(transform_tasks.transform)
 
-__all__ = ["extract", "load", "stage", "transform"]
+__all__ = ["extract", "load", "stage", "transform", "wait"]

@@ -3,25 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xo_core.extractors.base import ExtractRequest
+    from xo_foundry.tasks.runtime import TaskRun
 
 
 def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> dict[str, Any]:
     """Run the source's extractor for the run's window; return where the file landed and its row count."""
-    from xo_core.extractors.base import ExtractRequest
     from xo_core.extractors.registry import source_for
-    from xo_core.storage.keys import ingest_key
-    from xo_foundry.tasks.connections import connection_for
     from xo_foundry.tasks.runtime import log, task_run
 
     run = task_run(pipeline, source_name, context)
+    request = extract_request(run, context)
+    log.info(
+        "extract %s.%s for %s into %s/%s",
+        run.pipeline.dag_id,
+        source_name,
+        run.window(context),
+        request.bucket,
+        request.key,
+    )
+    result = source_for(run.source.source_type).extract(request)
+    log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
+    window = run.window(context)
+    return {"bucket": result.bucket, "key": result.key, "rows": result.row_count, "window": window.to_dict()}
+
+
+def extract_request(run: TaskRun, context: Mapping[str, Any]) -> ExtractRequest:
+    """The extraction of this run's window of the source: the one the extract task runs, and the one the
+    ``wait_<source>`` sensor asks about."""
+    from xo_core.extractors.base import ExtractRequest
+    from xo_core.storage.keys import ingest_key
+    from xo_foundry.tasks.connections import connection_for
+
     window = run.window(context)
     source = run.source
-    key = ingest_key(run.domain, source_name, source.load_strategy.kind, window.label, f"{source_name}.csv")
+    key = ingest_key(run.domain, run.source_name, source.load_strategy.kind, window.label, f"{run.source_name}.csv")
     conn_id = getattr(source.extractor, "connection_id", None)
-    log.info("extract %s.%s for %s into %s/%s", run.pipeline.dag_id, source_name, window, run.env.ingest_bucket, key)
-    request = ExtractRequest(
-        source_name=source_name,
+    return ExtractRequest(
+        source_name=run.source_name,
         config=source.extractor,
         window_start=window.start,
         window_end=window.end,
@@ -33,6 +55,3 @@ def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str,
         run_id=run.run_id,
         domain=run.domain,
     )
-    result = source_for(source.source_type).extract(request)
-    log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
-    return {"bucket": result.bucket, "key": result.key, "rows": result.row_count, "window": window.to_dict()}

@@ -6,11 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from xo_core.extractors import ConnectionId, ExtractorConfig
+from xo_core.extractors import ConnectionId
+from xo_core.extractors.arrival import ArrivingInputConfig
 
 
-class GmailAttachmentExtractorConfig(ExtractorConfig):
-    """The attachment of a report e-mail received in the run's window."""
+class GmailAttachmentExtractorConfig(ArrivingInputConfig):
+    """The attachment of a report e-mail received in the run's window; ``wait`` and ``on_missing`` say what a
+    late or missing e-mail does (``xo_core.extractors.arrival``)."""
 
     user_id: str = Field(default="me", description="Gmail userId whose mailbox is searched")
     from_address: str = Field(
@@ -25,9 +27,6 @@ class GmailAttachmentExtractorConfig(ExtractorConfig):
     )
     pick: Literal["latest", "all"] = Field(
         default="latest", description="latest: only the newest matching e-mail; all: every one in the window"
-    )
-    on_missing: Literal["fail", "empty"] = Field(
-        default="fail", description="fail: no matching e-mail fails the run; empty: load an empty file"
     )
     require_authentication: Literal["dmarc", "dkim", "none"] = Field(
         default="dmarc",

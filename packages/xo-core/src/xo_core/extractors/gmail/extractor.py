@@ -11,8 +11,9 @@ that fails is ignored, logged and listed under ``ignored_messages`` in the manif
   into the store; two matching attachments on that one message are ambiguous → ``SourceDataError``;
 - ``pick: all``: every matching attachment, oldest first, each spooled to a local temporary file, then written
   under one header; different headers → ``SourceDataError``.
-No match: ``on_missing: fail`` → ``TerminalError`` naming the query; ``empty`` → an empty object whose manifest
-says ``header: []``, ``row_count: 0``.
+No match: ``on_missing: fail`` → ``InputMissing`` (terminal) naming the query; ``skip`` → ``InputMissing(skip=True)``;
+``empty`` → an empty object whose manifest says ``header: []``, ``row_count: 0`` (``xo_core.extractors.arrival``).
+``arrived`` runs the same search without downloading, for the ``wait_<source>`` sensor.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, Any
 
-from xo_core.errors import SourceDataError, TerminalError
+from xo_core.errors import InputMissing, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import iter_csv_records, write_extract_csv
 from xo_core.extractors.gmail.client import (
@@ -95,6 +96,39 @@ class GmailAttachmentExtractor(HttpExtractor):
     def extract(self, request: ExtractRequest[GmailAttachmentExtractorConfig]) -> ExtractResult:
         """Write the window's attachment CSV (or an empty object) and its manifest."""
         config = request.config
+        client, q, base_url = self._client(request)
+        with client:
+            hits, ignored = self._hits(client, q, config, request)
+            chosen = _choose(hits, config)
+            info = _manifest_request(request, config, q, base_url, chosen, len(hits), ignored)
+            if not chosen:
+                if config.on_missing != "empty":
+                    raise InputMissing(
+                        f"no Gmail message in {config.user_id}'s mailbox matched q={q!r} with an attachment like "
+                        f"{config.filename_pattern!r} received in [{request.window_start.isoformat()}, "
+                        f"{request.window_end.isoformat()}){_ignored_note(ignored)}; nothing was written",
+                        skip=config.on_missing == "skip",
+                    )
+                manifest = _write(request, info, [], iter(()))
+            elif len(chosen) == 1:
+                manifest = client.attachment(chosen[0], lambda data: _write(request, info, *_records(chosen[0], data)))
+            else:
+                manifest = _write_spooled(client, request, info, chosen)
+        return ExtractResult(bucket=request.bucket, key=request.key, manifest=manifest)
+
+    def arrived(self, request: ExtractRequest[GmailAttachmentExtractorConfig]) -> str | None:
+        """The matching messages of the window from a verified sender, or None while there is none (the same
+        search as ``extract``; no attachment is downloaded)."""
+        client, q, _ = self._client(request)
+        with client:
+            hits, _ignored = self._hits(client, q, request.config, request)
+        if not hits:
+            return None
+        return f"{len(hits)} Gmail message(s) matching q={q!r}: {', '.join(h.message.id for h in hits[:5])}"
+
+    def _client(self, request: ExtractRequest[GmailAttachmentExtractorConfig]) -> tuple[GmailClient, str, str]:
+        """The API client, the search query and the base URL of one extraction."""
+        config = request.config
         base_url, credentials = google_endpoint(
             request.require_connection(), SCOPES, DEFAULT_BASE_URL, sleep=self._sleep
         )
@@ -113,23 +147,7 @@ class GmailAttachmentExtractor(HttpExtractor):
             timeout=self.timeout,
             sleep=self._sleep,
         )
-        with client:
-            hits, ignored = self._hits(client, q, config, request)
-            chosen = _choose(hits, config)
-            info = _manifest_request(request, config, q, base_url, chosen, len(hits), ignored)
-            if not chosen:
-                if config.on_missing == "fail":
-                    raise TerminalError(
-                        f"no Gmail message in {config.user_id}'s mailbox matched q={q!r} with an attachment like "
-                        f"{config.filename_pattern!r} received in [{request.window_start.isoformat()}, "
-                        f"{request.window_end.isoformat()}){_ignored_note(ignored)}; nothing was written"
-                    )
-                manifest = _write(request, info, [], iter(()))
-            elif len(chosen) == 1:
-                manifest = client.attachment(chosen[0], lambda data: _write(request, info, *_records(chosen[0], data)))
-            else:
-                manifest = _write_spooled(client, request, info, chosen)
-        return ExtractResult(bucket=request.bucket, key=request.key, manifest=manifest)
+        return client, q, base_url
 
     def _hits(
         self, client: GmailClient, q: str, config: GmailAttachmentExtractorConfig, request: ExtractRequest

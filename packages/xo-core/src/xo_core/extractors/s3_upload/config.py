@@ -6,14 +6,15 @@ import codecs
 
 from pydantic import Field, field_validator
 
-from xo_core.extractors import ExtractorConfig
+from xo_core.extractors.arrival import ArrivingInputConfig
 
 LANDING_PREFIX = "uploads/{domain}/"
 """The part of the environment's landing bucket a domain's uploads live under: a pipeline reads only its own."""
 
 
-class S3UploadExtractorConfig(ExtractorConfig):
-    """Files people upload under a prefix of the landing bucket; each run picks up the files matching ``pattern``."""
+class S3UploadExtractorConfig(ArrivingInputConfig):
+    """Files people upload under a prefix of the landing bucket; each run picks up the files matching ``pattern``;
+    ``wait`` and ``on_missing`` say what a late or missing upload does (``xo_core.extractors.arrival``)."""
 
     prefix: str = Field(
         min_length=1,

@@ -5,8 +5,9 @@ A pattern with ``{date}`` (``2025-01-14``) or ``{yyyymmdd}`` (``20250114``) is r
 the window (in the run's timezone), so ``qa_scores_{yyyymmdd}.csv`` picks exactly the window's files: a rerun
 of a past day takes that day's file, and a file re-uploaded late still lands on its own day. A pattern without
 a placeholder takes every matching file under the prefix, whatever its age (the object store interface has no
-upload time, and "the file that is there" is what a replaced-in-place upload means). No file → TerminalError
-naming bucket, prefix and pattern.
+upload time, and "the file that is there" is what a replaced-in-place upload means). No file → ``on_missing``
+(``xo_core.extractors.arrival``): ``InputMissing`` naming bucket, prefix and pattern (``fail``, ``skip``), or an
+empty object (``empty``). ``arrived`` lists the same files without taking them, for the ``wait_<source>`` sensor.
 
 How, never downloading:
 - one UTF-8 file: a server-side ``store.copy`` to the ingest key (a hard link locally), then ONE streamed read
@@ -28,7 +29,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from xo_core.errors import SourceDataError, TerminalError
+from xo_core.errors import InputMissing, SourceDataError
 from xo_core.extractors.base import ExtractRequest, ExtractResult
 from xo_core.extractors.csv_sink import write_extract_csv
 from xo_core.extractors.s3_upload.config import S3UploadExtractorConfig
@@ -60,10 +61,7 @@ class S3UploadExtractor:
         patterns = resolve_patterns(config.pattern, request)
         files = find_uploads(request.store, bucket, config.prefix, patterns)
         if not files:
-            raise TerminalError(
-                f"no upload in bucket {bucket!r} under prefix {config.prefix!r} matches pattern "
-                f"{config.pattern!r}" + (f" (resolved: {', '.join(patterns)})" if patterns != [config.pattern] else "")
-            )
+            return self._missing(request, bucket, patterns)
         for info in files:
             if info.size == 0:
                 raise SourceDataError(f"{request.store.uri(bucket, info.key)} is empty (0 bytes)")
@@ -72,6 +70,29 @@ class S3UploadExtractor:
             manifest = _copy_and_check(request, files[0], asked | {"mode": "copy"})
         else:
             manifest = _rewrite(request, config, files, asked | {"mode": "rewrite"})
+        return ExtractResult(bucket=request.bucket, key=request.key, manifest=manifest)
+
+    def arrived(self, request: ExtractRequest[S3UploadExtractorConfig]) -> str | None:
+        """The window's uploads (``bucket/key`` list), or None while there is none: one listing of the prefix."""
+        config = request.config
+        bucket = self.landing_bucket or _environment_landing_bucket()
+        files = find_uploads(request.store, bucket, config.prefix, resolve_patterns(config.pattern, request))
+        return ", ".join(request.store.uri(bucket, f.key) for f in files) or None
+
+    def _missing(
+        self, request: ExtractRequest[S3UploadExtractorConfig], bucket: str, patterns: list[str]
+    ) -> ExtractResult:
+        """No upload: ``InputMissing`` (``on_missing: fail`` or ``skip``), or an empty object (``empty``)."""
+        config = request.config
+        resolved = f" (resolved: {', '.join(patterns)})" if patterns != [config.pattern] else ""
+        where = f"bucket {bucket!r} under prefix {config.prefix!r} matches pattern {config.pattern!r}{resolved}"
+        if config.on_missing != "empty":
+            raise InputMissing(f"no upload in {where}", skip=config.on_missing == "skip")
+        logger.info("no upload in %s: on_missing is empty, writing an empty object", where)
+        asked = _manifest_request(request, config, bucket, patterns, []) | {"mode": "empty"}
+        manifest = write_extract_csv(
+            request, [], iter(()), source_type=SOURCE_TYPE, asked=asked, extractor_version=EXTRACTOR_VERSION
+        )
         return ExtractResult(bucket=request.bucket, key=request.key, manifest=manifest)
 
 
