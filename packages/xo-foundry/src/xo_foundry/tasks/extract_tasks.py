@@ -7,10 +7,14 @@ from typing import Any
 
 
 def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the source's extractor for the run's window; return where the file landed and its row count."""
+    """Run the source's extractor for the run's window; return where the file landed and its row count.
+
+    The attempt is recorded in the ledger, a failed one included (``attempts``)."""
     from xo_core.extractors.base import ExtractRequest
     from xo_core.extractors.registry import source_for
     from xo_core.storage.keys import ingest_key
+    from xo_core.warehouse.ledger import EXTRACT
+    from xo_foundry.tasks.attempts import recorded_attempt
     from xo_foundry.tasks.connections import connection_for
     from xo_foundry.tasks.runtime import log, task_run
 
@@ -20,19 +24,21 @@ def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str,
     key = ingest_key(run.domain, source_name, source.load_strategy.kind, window.label, f"{source_name}.csv")
     conn_id = getattr(source.extractor, "connection_id", None)
     log.info("extract %s.%s for %s into %s/%s", run.pipeline.dag_id, source_name, window, run.env.ingest_bucket, key)
-    request = ExtractRequest(
-        source_name=source_name,
-        config=source.extractor,
-        window_start=window.start,
-        window_end=window.end,
-        timezone=window.timezone,
-        connection=connection_for(conn_id, context) if conn_id else None,
-        store=run.store(),
-        bucket=run.env.ingest_bucket,
-        key=key,
-        run_id=run.run_id,
-        domain=run.domain,
-    )
-    result = source_for(source.source_type).extract(request)
+    with recorded_attempt(run, EXTRACT, window, context) as outcome:
+        request = ExtractRequest(
+            source_name=source_name,
+            config=source.extractor,
+            window_start=window.start,
+            window_end=window.end,
+            timezone=window.timezone,
+            connection=connection_for(conn_id, context) if conn_id else None,
+            store=run.store(),
+            bucket=run.env.ingest_bucket,
+            key=key,
+            run_id=run.run_id,
+            domain=run.domain,
+        )
+        result = source_for(source.source_type).extract(request)
+        outcome.rows = result.row_count
     log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
     return {"bucket": result.bucket, "key": result.key, "rows": result.row_count, "window": window.to_dict()}
