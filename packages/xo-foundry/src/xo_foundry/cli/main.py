@@ -181,6 +181,28 @@ def backfill(
 
 
 @app.command()
+def replay(pipeline: PipelineArg, on: DateOption) -> None:
+    """Reload BRONZE and rebuild dbt downstream from the date's objects already in the ingest bucket (no API)."""
+    from xo_core.environment import environment
+    from xo_core.errors import XoError
+    from xo_foundry.cli.replay import replay as replay_date
+    from xo_foundry.time_window import window_for_date
+
+    day = _logical_day(on)
+    config = find_pipeline(pipeline)
+    env = environment()
+    typer.echo(f"{config.dag_id}: replay of window {window_for_date(config.dag.time_window, day)}, env {env.name}")
+    try:
+        steps = replay_date(config, day, env)
+    except XoError as exc:
+        typer.echo(f"FAILED: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for step in steps:
+        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table", "statuses"))
+        typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
+
+
+@app.command()
 def status(
     target: Annotated[str | None, typer.Argument(help="DOMAIN or DOMAIN/PIPELINE (default: every pipeline)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for monitoring")] = False,
