@@ -112,3 +112,16 @@ def test_status_is_stale_for_an_old_window_and_ok_after_todays_run(xo_home: Path
     assert report["ok"] is True and {t["state"] for t in report["tables"]} == {"ok"}
     last = report["tables"][0]["last_load"]
     assert last["status"] == "SUCCEEDED" and last["rows"] > 0 and last["seconds"] >= 0
+
+
+@pytest.mark.slow
+def test_backfill_through_airflow_runs_the_generated_dag_then_skips(xo_home: Path, cli_env: dict[str, str]) -> None:
+    done = _foundry(cli_env, "backfill", PIPELINE, "--start", "2025-02-02", "--end", "2025-02-03")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "through Airflow (dag.test)" in done.stdout and "done: 2 succeeded, 0 skipped" in done.stdout
+    timestamps = [day for table, _, day in _loads(xo_home) if table.endswith(TABLES[0])]
+    assert timestamps == ["2025-02-01", "2025-02-02"]
+    run_ids = {r.run_id for r in DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV") if r.step == "load"}
+    assert all(not run_id.startswith("direct__") for run_id in run_ids)  # Airflow's own run ids
+    again = _foundry(cli_env, "backfill", PIPELINE, "--start", "2025-02-02", "--end", "2025-02-03")
+    assert again.returncode == 0 and "done: 0 succeeded, 2 skipped" in again.stdout
