@@ -311,10 +311,15 @@ def _ledger(where: Where, *, after: timedelta = timedelta(0)) -> list[ledger.Led
 
 
 def _assert_ledger_after_kill(where: Where, case: Case) -> None:
-    rows = [r for r in _ledger(where) if r.run_id == "run-2"]
+    # The load's own row; the extract and stage of run-2 have rows of their own (a killed one stays STARTED too).
+    rows = [r for r in _ledger(where) if r.run_id == "run-2" and r.step == ledger.LOAD]
     assert all(r.status != ledger.SUCCEEDED for r in rows)
     assert [r.status for r in rows] == ([ledger.STARTED] if case.started_left else [])
-    late = [r for r in _ledger(where, after=ledger.STARTED_TIMEOUT + timedelta(seconds=1)) if r.run_id == "run-2"]
+    late = [
+        r
+        for r in _ledger(where, after=ledger.STARTED_TIMEOUT + timedelta(seconds=1))
+        if r.run_id == "run-2" and r.step == ledger.LOAD
+    ]
     assert [r.status for r in late] == ([ledger.ABANDONED] if case.started_left else [])
 
 

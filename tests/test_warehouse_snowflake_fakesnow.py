@@ -25,6 +25,7 @@ import snowflake.connector
 from snowflake.connector import SnowflakeConnection
 
 from xo_core.errors import LoadError
+from xo_core.warehouse import ledger
 from xo_core.warehouse.base import LoadFile, LoadRequest
 from xo_core.warehouse.plan import FullRefreshPlan
 from xo_core.warehouse.snowflake import SnowflakeWarehouse
@@ -193,3 +194,48 @@ def test_an_empty_quoted_field_is_an_empty_string(sf_stage: Path, sf_warehouse: 
     sf_warehouse().load_full_refresh(request([staged], "run_1"))
 
     assert [row[:2] for row in table_rows()] == [("c-2", "")]
+
+
+def test_step_attempts_and_an_old_ledger_upgraded_on_snowflake(sf_stage: Path, sf_warehouse: BuildWarehouse) -> None:
+    """The ledger of V1.1.0 (no STEP, window or replay columns) keeps its rows and gets the columns on a write."""
+    conn = connect()
+    cursor = conn.cursor()
+    cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{DB}"."XO_META"')
+    cursor.execute(
+        f'CREATE TABLE "{DB}"."XO_META"."LOAD_LEDGER" (LOAD_ID VARCHAR, RUN_ID VARCHAR, TABLE_NAME VARCHAR,'
+        " FILES VARCHAR, ROWS_LOADED BIGINT, EXPECTED_ROWS BIGINT, STATUS VARCHAR, ERROR VARCHAR,"
+        " STARTED_AT TIMESTAMP WITH TIME ZONE, FINISHED_AT TIMESTAMP WITH TIME ZONE, QUERY_IDS VARCHAR)"
+    )
+    cursor.execute(
+        f'INSERT INTO "{DB}"."XO_META"."LOAD_LEDGER" VALUES'
+        " ('old-1', 'run_0', 'BRONZE.GLADLY_CONTACTS', '[]', 1, 1, 'SUCCEEDED', NULL, ?, ?, '[]')",
+        [datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)],
+    )
+    conn.close()
+    assert [(r.load_id, r.step, r.window_end) for r in sf_warehouse().ledger_rows(DB)] == [("old-1", "load", None)]
+
+    window = (datetime(2025, 1, 15, tzinfo=UTC), datetime(2025, 1, 16, tzinfo=UTC))
+    attempt = ledger.Attempt(
+        load_id="extract-1",
+        run_id="run_1",
+        table_name="BRONZE.GLADLY_CONTACTS",
+        step=ledger.EXTRACT,
+        started_at=datetime.now(UTC),
+        dag_id="acme_gladly",
+        logical_date=window[1],
+        window_start=window[0],
+        window_end=window[1],
+    )
+    sf_warehouse().record_attempt(DB, attempt)
+    sf_warehouse().finish_attempt(DB, "extract-1", status=ledger.FAILED, rows=None, error="TransientError: 503")
+    a = write(sf_stage, "a.csv", "Contact Id,Note\nc-1,x\n")
+    sf_warehouse().load_full_refresh(dataclasses.replace(request([a], "run_1"), replay=True))
+
+    rows = sf_warehouse().ledger_rows(DB, "GLADLY_CONTACTS")
+    assert [(r.run_id, r.step, r.status, r.replay) for r in rows] == [
+        ("run_0", "load", "SUCCEEDED", False),
+        ("run_1", "extract", "FAILED", False),
+        ("run_1", "load", "SUCCEEDED", True),
+    ]
+    assert (rows[1].error, rows[1].dag_id, rows[1].window_end) == ("TransientError: 503", "acme_gladly", window[1])
+    assert rows[2].window_start == window[0]

@@ -236,6 +236,13 @@ def test_databases_schemas_and_ledger_exist(migrations_deploys: Deploys, migrati
             ("STARTED_AT", "TIMESTAMP_TZ"),
             ("FINISHED_AT", "TIMESTAMP_TZ"),
             ("QUERY_IDS", "TEXT"),
+            # V1.4.0: added to the table V1.1.0 created
+            ("STEP", "TEXT"),
+            ("DAG_ID", "TEXT"),
+            ("LOGICAL_DATE", "TIMESTAMP_TZ"),
+            ("WINDOW_START", "TIMESTAMP_TZ"),
+            ("WINDOW_END", "TIMESTAMP_TZ"),
+            ("REPLAY", "BOOLEAN"),
         ]
 
 

@@ -150,6 +150,10 @@ class RecordingSql:
         self.sent.append(sql)
         return []
 
+    def existing_columns(self, database: str, schema: str, table: str) -> list[str]:
+        """No table exists yet: ``ensure_ledger`` creates it whole."""
+        return []
+
 
 def column_definitions(create_sql: str) -> list[tuple[str, str]]:
     """(name, Snowflake type) of each column of a CREATE TABLE statement."""
@@ -163,8 +167,20 @@ def test_ledger_table_matches_xo_core_ledger() -> None:
     expected = column_definitions(next(sql for sql in recorder.sent if sql.startswith("CREATE TABLE")))
     ledgers = [code for code in statements("prod") if "XO_META.LOAD_LEDGER" in code and "CREATE TABLE" in code]
     assert len(ledgers) == len(CLIENT_DATABASES)
+    added: dict[str, list[tuple[str, str]]] = {}
+    for code in statements("prod"):
+        if code.startswith("ALTER TABLE") and "XO_META.LOAD_LEDGER ADD COLUMN" in code:
+            parsed = sqlglot.parse_one(code, read="snowflake")
+            altered = parsed.find(exp.Table)
+            assert altered is not None
+            added.setdefault(altered.sql("snowflake"), []).extend(
+                (c.name.upper(), c.args["kind"].sql("snowflake")) for c in parsed.find_all(exp.ColumnDef)
+            )
+    assert len(added) == len(CLIENT_DATABASES)
     for ledger in ledgers:
-        assert column_definitions(ledger) == expected
+        table = sqlglot.parse_one(ledger, read="snowflake").find(exp.Table)
+        assert table is not None
+        assert column_definitions(ledger) + added[table.sql("snowflake")] == expected
     assert [name for name, _ in expected][:3] == ["LOAD_ID", "RUN_ID", "TABLE_NAME"]
 
 

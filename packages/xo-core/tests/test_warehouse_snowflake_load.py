@@ -134,7 +134,7 @@ def load(conn: RecordingConnection, request: LoadRequest | None = None) -> Any:
 
 
 def loaded_at_literal(conn: RecordingConnection) -> str:
-    started_at = conn.params[2][8]  # the ledger STARTED row's STARTED_AT, shared by every row of the load
+    started_at = conn.params[3][8]  # the ledger STARTED row's STARTED_AT, shared by every row of the load
     return f"'{datetime.fromisoformat(started_at).isoformat(sep=' ', timespec='microseconds')}'::TIMESTAMP_TZ"
 
 
@@ -148,18 +148,23 @@ def expected_copy(conn: RecordingConnection, names: Sequence[str]) -> str:
     )
 
 
-LEDGER_DDL = [
-    f'CREATE SCHEMA IF NOT EXISTS "{DB}"."XO_META"',
-    f"CREATE TABLE IF NOT EXISTS {LEDGER} (LOAD_ID VARCHAR, RUN_ID VARCHAR, TABLE_NAME VARCHAR, FILES VARCHAR,"
-    " ROWS_LOADED BIGINT, EXPECTED_ROWS BIGINT, STATUS VARCHAR, ERROR VARCHAR, STARTED_AT TIMESTAMP WITH TIME"
-    " ZONE, FINISHED_AT TIMESTAMP WITH TIME ZONE, QUERY_IDS VARCHAR)",
-    f"INSERT INTO {LEDGER} (LOAD_ID, RUN_ID, TABLE_NAME, FILES, ROWS_LOADED, EXPECTED_ROWS, STATUS, ERROR,"
-    " STARTED_AT, FINISHED_AT, QUERY_IDS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-]
 COLUMNS_QUERY = (
     f'SELECT COLUMN_NAME FROM "{DB}".INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?'
     " ORDER BY ORDINAL_POSITION"
 )
+LEDGER_DDL = [
+    f'CREATE SCHEMA IF NOT EXISTS "{DB}"."XO_META"',
+    f"CREATE TABLE IF NOT EXISTS {LEDGER} (LOAD_ID VARCHAR, RUN_ID VARCHAR, TABLE_NAME VARCHAR, FILES VARCHAR,"
+    " ROWS_LOADED BIGINT, EXPECTED_ROWS BIGINT, STATUS VARCHAR, ERROR VARCHAR, STARTED_AT TIMESTAMP WITH TIME"
+    " ZONE, FINISHED_AT TIMESTAMP WITH TIME ZONE, QUERY_IDS VARCHAR, STEP VARCHAR, DAG_ID VARCHAR, LOGICAL_DATE"
+    " TIMESTAMP WITH TIME ZONE, WINDOW_START TIMESTAMP WITH TIME ZONE, WINDOW_END TIMESTAMP WITH TIME ZONE,"
+    " REPLAY BOOLEAN)",
+    # The ledger's own columns: a table made before V1.4.0 gets the new ones added (none missing here).
+    COLUMNS_QUERY,
+    f"INSERT INTO {LEDGER} (LOAD_ID, RUN_ID, TABLE_NAME, FILES, ROWS_LOADED, EXPECTED_ROWS, STATUS, ERROR,"
+    " STARTED_AT, FINISHED_AT, QUERY_IDS, STEP, DAG_ID, LOGICAL_DATE, WINDOW_START, WINDOW_END, REPLAY)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+]
 LEDGER_UPDATE = (
     f"UPDATE {LEDGER} SET STATUS = ?, ROWS_LOADED = ?, ERROR = ?, FINISHED_AT = ?, QUERY_IDS = ? WHERE LOAD_ID = ?"
 )
@@ -190,18 +195,19 @@ def test_success_sends_exactly_this_statement_list(caplog: pytest.LogCaptureFixt
         "COMMIT",
     ]
     assert conn.autocommit_modes == [True] and conn.closed
-    assert conn.params[4] == ["BRONZE", "GLADLY_CONTACTS"]
+    assert conn.params[2] == ["XO_META", "LOAD_LEDGER"]
+    assert conn.params[5] == ["BRONZE", "GLADLY_CONTACTS"]
     assert result.rows_loaded == 4 and result.status == "SUCCEEDED"
     assert result.files == [f"{FOLDER}a.csv", f"{FOLDER}b.csv"]
     # Every statement's query id, in order; the ledger's SUCCEEDED row carries those sent before it.
-    assert result.query_ids == [f"01b2-{i:04d}" for i in range(1, 12)]
-    status, rows, error, _finished, query_ids, load_id = conn.params[9]
+    assert result.query_ids == [f"01b2-{i:04d}" for i in range(1, 13)]
+    status, rows, error, _finished, query_ids, load_id = conn.params[10]
     assert (status, rows, error, load_id) == ("SUCCEEDED", 4, None, result.load_id)
-    assert query_ids == '["' + '", "'.join(f"01b2-{i:04d}" for i in range(1, 10)) + '"]'
+    assert query_ids == '["' + '", "'.join(f"01b2-{i:04d}" for i in range(1, 11)) + '"]'
     logged = [r.getMessage() for r in caplog.records if r.name == "xo_core.warehouse.snowflake"]
-    assert logged[6:8] == ["query 01b2-0007: BEGIN", f"query 01b2-0008: TRUNCATE TABLE {TABLE}"]
-    assert logged[8].startswith(f"query 01b2-0009: COPY INTO {TABLE}")
-    assert len(logged) == 11
+    assert logged[7:9] == ["query 01b2-0008: BEGIN", f"query 01b2-0009: TRUNCATE TABLE {TABLE}"]
+    assert logged[9].startswith(f"query 01b2-0010: COPY INTO {TABLE}")
+    assert len(logged) == 12
 
 
 def test_every_statement_parses_as_snowflake_sql() -> None:

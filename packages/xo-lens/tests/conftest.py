@@ -90,6 +90,19 @@ def ledger_row(table: str, status: str, finished: datetime, rows: int | None, er
     ]
 
 
+# The columns of the first ledger (V1.1.0): rows written before STEP existed read as loads.
+V1_LEDGER_COLUMNS = (
+    "LOAD_ID, RUN_ID, TABLE_NAME, FILES, ROWS_LOADED, EXPECTED_ROWS, STATUS, ERROR, STARTED_AT, FINISHED_AT, QUERY_IDS"
+)
+
+
+def insert_ledger_row(session: DuckDBSession, database: str, row: list[Any]) -> None:
+    """Insert a ``ledger_row`` into the database's ledger."""
+    session.execute(
+        f"INSERT INTO {ledger.ledger_table(database)} ({V1_LEDGER_COLUMNS}) VALUES ({', '.join('?' * 11)})", row
+    )
+
+
 LEDGERS = {
     WBP: [
         ledger_row("BRONZE.GLADLY_CONTACT_TIMESTAMPS", "SUCCEEDED", NOW - timedelta(hours=2), 1200),
@@ -113,7 +126,7 @@ def build_lens_warehouse(home: Path) -> LensWarehouse:
             (_agent_dashboard if database == WBP else _email_daily)(session)
             ledger.ensure_ledger(session, database)
             for row in LEDGERS[database]:
-                session.execute(f"INSERT INTO {ledger.ledger_table(database)} VALUES ({', '.join('?' * 11)})", row)
+                insert_ledger_row(session, database, row)
     return LensWarehouse(home, warehouse)
 
 

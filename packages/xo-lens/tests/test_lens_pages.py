@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import AGENT_DAYS, CND, D2, D3, NOW, LensWarehouse, ledger_row
+from conftest import AGENT_DAYS, CND, D2, D3, NOW, LensWarehouse, insert_ledger_row, ledger_row
 from streamlit.testing.v1 import AppTest
 
 import xo_lens
@@ -112,7 +112,7 @@ def test_a_ledger_error_with_markdown_and_html_shows_literally(lens_warehouse: L
     row = ledger_row("BRONZE.GMAIL_EMAIL_REPORT", "FAILED", NOW - timedelta(hours=1), None, UNTRUSTED)
     row[1] = "run-**x**"  # a run id is text the page did not write either
     with lens_warehouse.warehouse.connect_for_write(CND, purpose="lens test data") as connection:
-        DuckDBSession(connection).execute(f"INSERT INTO {ledger.ledger_table(CND)} VALUES ({', '.join('?' * 11)})", row)
+        insert_ledger_row(DuckDBSession(connection), CND, row)
     app = run("pages/pipeline_health.py")
     assert UNTRUSTED in [c.value for c in app.code]  # st.code: shown as typed, nothing interpreted
     rendered = [e.value for e in [*app.error, *app.warning, *app.markdown, *app.caption, *app.info, *app.success]]
@@ -127,9 +127,7 @@ def test_a_load_started_past_the_ledger_timeout_shows_as_abandoned(lens_warehous
         row[9] = None  # a STARTED row has no finish
     with lens_warehouse.warehouse.connect_for_write(CND, purpose="lens test data") as connection:
         for row in (killed, running):
-            DuckDBSession(connection).execute(
-                f"INSERT INTO {ledger.ledger_table(CND)} VALUES ({', '.join('?' * 11)})", row
-            )
+            insert_ledger_row(DuckDBSession(connection), CND, row)
     app = run("pages/pipeline_health.py")
     states = dict(zip(app.dataframe[0].value["TABLE_NAME"], app.dataframe[0].value["STATE"], strict=True))
     assert states["BRONZE.GMAIL_EMAIL_REPORT"] == "abandoned"

@@ -87,15 +87,17 @@ def email_daily(reader: Reader, database: str, start: date, end: date) -> pd.Dat
     return _frame(rows, ["REPORT_DATE"])
 
 
-# The latest attempt per table, with the finish of its latest success: a table whose last load failed
-# is still as fresh as that success.
+# The latest attempt per table (of any step: an extract that failed at the source shows), with the finish of its
+# latest successful load: a table whose last load failed is still as fresh as that success. Rows from before the
+# ledger had a STEP column are loads.
 _LAST_LOADS = """
 WITH ranked AS (
     SELECT TABLE_NAME, RUN_ID, STATUS, ROWS_LOADED, EXPECTED_ROWS, ERROR, STARTED_AT, FINISHED_AT,
            ROW_NUMBER() OVER (PARTITION BY TABLE_NAME ORDER BY STARTED_AT DESC, LOAD_ID DESC) AS RN
     FROM {ledger}
 ), succeeded AS (
-    SELECT TABLE_NAME, MAX(FINISHED_AT) AS LAST_SUCCESS_AT FROM {ledger} WHERE STATUS = ? GROUP BY TABLE_NAME
+    SELECT TABLE_NAME, MAX(FINISHED_AT) AS LAST_SUCCESS_AT FROM {ledger}
+    WHERE STATUS = ? AND COALESCE(STEP, 'load') = 'load' GROUP BY TABLE_NAME
 )
 SELECT r.TABLE_NAME, r.STATUS, r.ROWS_LOADED, r.EXPECTED_ROWS, r.STARTED_AT, r.FINISHED_AT,
        s.LAST_SUCCESS_AT, r.ERROR, r.RUN_ID

@@ -161,7 +161,7 @@ def show_warehouse(warehouse: DuckDBWarehouse, folder: Path, echo: Echo) -> None
                 echo(f"  {database}.BRONZE.{table}: {rows:,} rows, {source_columns} source + {len(meta)} _XO_ columns")
         finally:
             connection.close()
-        for row in warehouse.ledger_rows(database)[-4:]:
+        for row in [r for r in warehouse.ledger_rows(database) if r.step == "load"][-4:]:
             seconds = (row.finished_at - row.started_at).total_seconds() if row.finished_at else 0.0
             echo(
                 f"    ledger: {row.table_name} {row.status} {row.rows_loaded} rows in {seconds:.2f}s, files {row.files}"

@@ -19,6 +19,7 @@ from xo_core.suggest import did_you_mean
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 
 if TYPE_CHECKING:
+    from xo_core.warehouse.ledger import Attempt
     from xo_core.warehouse.plan import FullRefreshPlan
 
 LOAD_STRATEGIES = ("full_refresh", "incremental", "historical")
@@ -52,6 +53,10 @@ class LoadRequest:
     window_start: datetime
     window_end: datetime
     load_strategy: str = "full_refresh"
+    # For the ledger: the run's DAG and logical date, and whether the files are a replay of landed objects.
+    dag_id: str | None = None
+    logical_date: datetime | None = None
+    replay: bool = False
 
     def __post_init__(self) -> None:
         validate_identifier(self.database, kind="database")
@@ -103,19 +108,30 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class LedgerRow:
-    """One row of ``"<DB>"."XO_META"."LOAD_LEDGER"``."""
+    """One row of ``"<DB>"."XO_META"."LOAD_LEDGER"``: one attempt of one step (``extract``, ``stage``, ``load``)."""
 
     load_id: str
     run_id: str
     table_name: str
     files: list[str]
     rows_loaded: int | None
-    expected_rows: int
+    expected_rows: int | None
     status: str
     error: str | None
     started_at: datetime
     finished_at: datetime | None
     query_ids: list[str]
+    step: str = "load"
+    dag_id: str | None = None
+    logical_date: datetime | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    replay: bool = False
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the attempt took; None while it has not finished."""
+        return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
 
 
 class ExecutesSql(Protocol):
@@ -126,12 +142,16 @@ class ExecutesSql(Protocol):
         ...
 
 
-class LoadSession(ExecutesSql, Protocol):
-    """The few things a backend must do itself; the shared runner sends everything else as SQL."""
+class DescribesTables(ExecutesSql, Protocol):
+    """Runs statements and lists a table's columns."""
 
     def existing_columns(self, database: str, schema: str, table: str) -> list[str]:
         """The table's columns in order, or an empty list when it does not exist."""
         ...
+
+
+class LoadSession(DescribesTables, Protocol):
+    """The few things a backend must do itself; the shared runner sends everything else as SQL."""
 
     def check_files(self, plan: FullRefreshPlan) -> None:
         """Raise ``LoadError`` for a file that is missing or unreadable, before anything is truncated."""
@@ -175,4 +195,14 @@ class Warehouse(Protocol):
 
     def table_columns(self, database: str, schema: str, table: str) -> list[str]:
         """The table's source columns in order (no ``_XO_`` metadata); empty when the table does not exist."""
+        ...
+
+    def record_attempt(self, database: str, attempt: Attempt) -> None:
+        """Insert the STARTED ledger row of an extract or stage attempt (creating the ledger if needed)."""
+        ...
+
+    def finish_attempt(
+        self, database: str, load_id: str, *, status: str, rows: int | None, error: str | None = None
+    ) -> None:
+        """Set the final status of an attempt's ledger row."""
         ...

@@ -54,7 +54,8 @@ def run_full_refresh(
         try:
             ledger.record_finished(
                 session,
-                plan,
+                plan.database,
+                plan.load_id,
                 status=ledger.FAILED,
                 rows_loaded=None,
                 finished_at=datetime.now(UTC),
@@ -115,7 +116,8 @@ def _replace_rows(
         finished_at = datetime.now(UTC)
         ledger.record_finished(
             session,
-            plan,
+            plan.database,
+            plan.load_id,
             status=ledger.SUCCEEDED,
             rows_loaded=rows_loaded,
             finished_at=finished_at,

@@ -28,6 +28,9 @@ class FullRefreshPlan:
     window_end: datetime
     load_id: str
     loaded_at: datetime
+    dag_id: str | None = None
+    logical_date: datetime | None = None
+    replay: bool = False
 
     @property
     def display_name(self) -> str:
@@ -92,4 +95,7 @@ def plan_full_refresh(request: LoadRequest, *, load_id: str, loaded_at: datetime
         window_end=request.window_end,
         load_id=load_id,
         loaded_at=loaded_at,
+        dag_id=request.dag_id,
+        logical_date=request.logical_date,
+        replay=request.replay,
     )

@@ -1,10 +1,12 @@
 """``xo-foundry``: validate pipeline configs, generate their DAG files, compute windows, run pipelines.
 
-Exit codes: 0 fine, 1 invalid configs or stale DAGs or a failed run, 2 bad usage.
+Exit codes: 0 fine, 1 invalid configs or stale DAGs or a failed run (``status``: a failed or stale table),
+2 bad usage.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from datetime import date
 from pathlib import Path
@@ -13,10 +15,11 @@ from typing import Annotated
 import typer
 
 from xo_foundry.cli.pipelines import config_root, dags_dir, find_pipeline, load_or_report, repo_root
+from xo_foundry.schemas.pipeline import PipelineConfig
 
 app = typer.Typer(
     name="xo-foundry",
-    help="Pipeline configs in, Airflow DAGs out: validate, generate, list, window, run.",
+    help="Pipeline configs in, Airflow DAGs out: validate, generate, list, window, run, backfill, replay, status.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -144,6 +147,108 @@ def run(
 
 
 @app.command()
+def backfill(
+    pipeline: PipelineArg,
+    start: Annotated[str, typer.Option("--start", help="the first logical date, YYYY-MM-DD")],
+    end: Annotated[str, typer.Option("--end", help="the last logical date (included), YYYY-MM-DD")],
+    direct: Annotated[bool, typer.Option("--direct", help="call the task functions without Airflow")] = False,
+    force: Annotated[bool, typer.Option("--force", help="also run dates whose windows already succeeded")] = False,
+) -> None:
+    """Run every logical date from --start to --end, oldest first; skip dates already loaded; stop at a failure."""
+    from xo_core.environment import environment
+    from xo_foundry.cli.backfill import FAILED, SKIPPED, dates_between, resume_command, run_date
+
+    first, last = _logical_day(start, "--start"), _logical_day(end, "--end")
+    if last < first:
+        typer.echo(f"--end {last} is before --start {first}", err=True)
+        raise typer.Exit(2)
+    config = find_pipeline(pipeline)
+    env = environment()
+    days = dates_between(first, last)
+    mode = "directly" if direct else "through Airflow (dag.test)"
+    typer.echo(f"{config.dag_id}: {len(days)} logical date(s) {first} → {last}, env {env.name}, {mode}")
+    counts = {"succeeded": 0, SKIPPED: 0}
+    with typer.progressbar(days, label="backfill", file=sys.stderr, show_pos=True) as bar:
+        for day in bar:
+            outcome = run_date(config, day, env, dags_dir(), direct=direct, force=force)
+            typer.echo(f"  {day}  {outcome.outcome:9} {outcome.seconds:7.2f}s  {outcome.detail}")
+            if outcome.outcome == FAILED:
+                typer.echo(f"FAILED at {day}: {outcome.detail}", err=True)
+                typer.echo(f"resume with: {resume_command(pipeline, day, last, direct=direct, force=force)}", err=True)
+                raise typer.Exit(1)
+            counts[outcome.outcome] += 1
+    typer.echo(f"done: {counts['succeeded']} succeeded, {counts[SKIPPED]} skipped")
+
+
+@app.command()
+def replay(pipeline: PipelineArg, on: DateOption) -> None:
+    """Reload BRONZE and rebuild dbt downstream from the date's objects already in the ingest bucket (no API)."""
+    from xo_core.environment import environment
+    from xo_core.errors import XoError
+    from xo_foundry.cli.replay import replay as replay_date
+    from xo_foundry.time_window import window_for_date
+
+    day = _logical_day(on)
+    config = find_pipeline(pipeline)
+    env = environment()
+    typer.echo(f"{config.dag_id}: replay of window {window_for_date(config.dag.time_window, day)}, env {env.name}")
+    try:
+        steps = replay_date(config, day, env)
+    except XoError as exc:
+        typer.echo(f"FAILED: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for step in steps:
+        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table", "statuses"))
+        typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
+
+
+@app.command()
+def status(
+    target: Annotated[str | None, typer.Argument(help="DOMAIN or DOMAIN/PIPELINE (default: every pipeline)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON for monitoring")] = False,
+) -> None:
+    """Per BRONZE table: last load, recent failures, abandoned runs, staleness; exit 1 if failed or stale."""
+    import json
+    from datetime import UTC, datetime
+
+    from xo_core.environment import environment
+    from xo_core.errors import XoError
+    from xo_foundry.cli.pipeline_ledger import pipeline_ledger
+    from xo_foundry.cli.status import render, table_status
+
+    pipelines = _pipelines_named(target)
+    env = environment()
+    now = datetime.now(UTC)
+    try:
+        statuses = [table_status(config, found, now) for config in pipelines for found in pipeline_ledger(config, env)]
+    except XoError as exc:
+        typer.echo(f"FAILED: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        report = {"env": env.name, "at": now.isoformat(), "ok": not any(s.alarming for s in statuses)}
+        typer.echo(json.dumps({**report, "tables": [s.to_json() for s in statuses]}, indent=2))
+    else:
+        typer.echo(render(statuses), nl=False)
+    if any(s.alarming for s in statuses):
+        raise typer.Exit(1)
+
+
+def _pipelines_named(target: str | None) -> list[PipelineConfig]:
+    """Every pipeline, a domain's, or one (DOMAIN/PIPELINE), sorted by dag id."""
+    if target is not None and "/" in target:
+        return [find_pipeline(target)]
+    result = load_or_report(None)
+    if not result.ok:
+        raise typer.Exit(1)
+    found = [p for p in result.pipelines.values() if target is None or p.dag.domain == target]
+    if not found:
+        domains = sorted({p.dag.domain for p in result.pipelines.values()})
+        typer.echo(f"no domain {target!r} (known: {', '.join(domains)})", err=True)
+        raise typer.Exit(1)
+    return sorted(found, key=lambda p: p.dag_id)
+
+
+@app.command()
 def plan(
     pipeline: PipelineArg,
     on: DateOption,
@@ -166,12 +271,12 @@ def plan(
         raise typer.Exit(1) from None
 
 
-def _logical_day(on: str) -> date:
-    """``--date`` as a date; a usage error (exit 2) when it is not YYYY-MM-DD."""
+def _logical_day(on: str, option: str = "--date") -> date:
+    """A date option as a date; a usage error (exit 2) when it is not YYYY-MM-DD."""
     try:
         return date.fromisoformat(on)
     except ValueError:
-        typer.echo(f"--date {on!r} is not a date as YYYY-MM-DD", err=True)
+        typer.echo(f"{option} {on!r} is not a date as YYYY-MM-DD", err=True)
         raise typer.Exit(2) from None
 
 

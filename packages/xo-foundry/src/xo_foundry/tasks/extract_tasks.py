@@ -11,23 +11,24 @@ if TYPE_CHECKING:
 
 
 def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the source's extractor for the run's window; return where the file landed and its row count."""
+    """Run the source's extractor for the run's window; return where the file landed and its row count.
+
+    The attempt is recorded in the ledger, a failed one included (``attempts``)."""
     from xo_core.extractors.registry import source_for
+    from xo_core.warehouse.ledger import EXTRACT
+    from xo_foundry.tasks.attempts import recorded_attempt
     from xo_foundry.tasks.runtime import log, task_run
 
     run = task_run(pipeline, source_name, context)
-    request = extract_request(run, context)
-    log.info(
-        "extract %s.%s for %s into %s/%s",
-        run.pipeline.dag_id,
-        source_name,
-        run.window(context),
-        request.bucket,
-        request.key,
-    )
-    result = source_for(run.source.source_type).extract(request)
-    log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
     window = run.window(context)
+    with recorded_attempt(run, EXTRACT, window, context) as outcome:
+        request = extract_request(run, context)
+        log.info(
+            "extract %s.%s for %s into %s/%s", run.pipeline.dag_id, source_name, window, request.bucket, request.key
+        )
+        result = source_for(run.source.source_type).extract(request)
+        outcome.rows = result.row_count
+    log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
     return {"bucket": result.bucket, "key": result.key, "rows": result.row_count, "window": window.to_dict()}
 
 

@@ -9,40 +9,49 @@ from typing import Any
 def load(
     pipeline: Mapping[str, Any], source_name: str, staged: Mapping[str, Any], context: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Load the staged file into the source's BRONZE table; the expected row count comes from the manifest."""
+    """Load the staged file into the source's BRONZE table; the expected row count comes from the manifest.
+
+    The warehouse records the load in the ledger; a failure before it gets there is recorded here."""
     from xo_core.loaders.bronze import load_bronze
     from xo_core.manifest import Manifest, manifest_key
     from xo_core.warehouse.base import LoadFile, LoadRequest
+    from xo_core.warehouse.ledger import LOAD
+    from xo_foundry.tasks.attempts import is_replay, recorded_attempt
     from xo_foundry.tasks.runtime import log, task_run, window_from_xcom
+    from xo_foundry.time_window import logical_date_from_context
 
     run = task_run(pipeline, source_name, context)
-    store = run.store()
-    bucket, key = str(staged["bucket"]), str(staged["key"])
-    manifest = Manifest.from_json_bytes(store.get_bytes(bucket, manifest_key(key)))
     window = window_from_xcom(staged)
     database = run.env.database(run.pipeline.database)
-    warehouse = run.warehouse(database, context)
     schema, table = run.pipeline.schema_name, run.source.snowflake.target_table
-    columns = list(staged["columns"])
-    if not columns:
-        # An empty window without a header: BRONZE holds the window's snapshot, so it must become empty too.
-        # Load a header-only file with the table's own columns; a table that never existed stays absent.
-        columns = warehouse.table_columns(database, schema, table)
+    with recorded_attempt(run, LOAD, window, context, failures_only=True):
+        store = run.store()
+        bucket, key = str(staged["bucket"]), str(staged["key"])
+        manifest = Manifest.from_json_bytes(store.get_bytes(bucket, manifest_key(key)))
+        warehouse = run.warehouse(database, context)
+        columns = list(staged["columns"])
         if not columns:
-            log.info("empty window and no table %s.%s.%s yet: nothing to load", database, schema, table)
-            return {"table": f"{database}.{schema}.{table}", "rows": 0, "load_id": None}
-        store.put_bytes(bucket, key, (",".join(columns) + "\n").encode())
-    request = LoadRequest(
-        database=database,
-        schema=schema,
-        table=table,
-        columns=columns,
-        files=[LoadFile(uri=store.uri(bucket, key), expected_rows=manifest.row_count, source_key=key)],
-        run_id=run.run_id,
-        window_start=window.start,
-        window_end=window.end,
-        load_strategy=run.source.load_strategy.kind,
-    )
+            # An empty window without a header: BRONZE holds the window's snapshot, so it must become empty too.
+            # Load a header-only file with the table's own columns; a table that never existed stays absent.
+            columns = warehouse.table_columns(database, schema, table)
+            if not columns:
+                log.info("empty window and no table %s.%s.%s yet: nothing to load", database, schema, table)
+                return {"table": f"{database}.{schema}.{table}", "rows": 0, "load_id": None}
+            store.put_bytes(bucket, key, (",".join(columns) + "\n").encode())
+        request = LoadRequest(
+            database=database,
+            schema=schema,
+            table=table,
+            columns=columns,
+            files=[LoadFile(uri=store.uri(bucket, key), expected_rows=manifest.row_count, source_key=key)],
+            run_id=run.run_id,
+            window_start=window.start,
+            window_end=window.end,
+            load_strategy=run.source.load_strategy.kind,
+            dag_id=run.pipeline.dag_id,
+            logical_date=logical_date_from_context(context),
+            replay=is_replay(context),
+        )
     result = load_bronze(warehouse, request)
     log.info(
         "loaded %d rows into %s (load %s, queries %s)",

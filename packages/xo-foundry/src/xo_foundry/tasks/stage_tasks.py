@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xo_foundry.tasks.runtime import TaskRun
 
 COLUMNS_SUFFIX = ".columns.json"
 
@@ -12,13 +15,26 @@ COLUMNS_SUFFIX = ".columns.json"
 def stage(
     pipeline: Mapping[str, Any], source_name: str, extracted: Mapping[str, Any], context: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Copy the extracted file (no download), read its header, record original → standard column names."""
+    """Copy the extracted file (no download), read its header, record original → standard column names.
+
+    The attempt is recorded in the ledger, a failed one included (``attempts``)."""
+    from xo_core.warehouse.ledger import STAGE
+    from xo_foundry.tasks.attempts import recorded_attempt
+    from xo_foundry.tasks.runtime import task_run, window_from_xcom
+
+    run = task_run(pipeline, source_name, context)
+    with recorded_attempt(run, STAGE, window_from_xcom(extracted), context) as outcome:
+        staged = _stage(run, extracted)
+        outcome.rows = int(staged["rows"])
+    return staged
+
+
+def _stage(run: TaskRun, extracted: Mapping[str, Any]) -> dict[str, Any]:
     from xo_core.errors import SourceDataError
     from xo_core.manifest import Manifest, manifest_key
     from xo_core.staging import copy_and_standardize
-    from xo_foundry.tasks.runtime import log, task_run
+    from xo_foundry.tasks.runtime import log
 
-    run = task_run(pipeline, source_name, context)
     store = run.store()
     src_bucket, key = str(extracted["bucket"]), str(extracted["key"])
     manifest = Manifest.from_json_bytes(store.get_bytes(src_bucket, manifest_key(key)))

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from xo_foundry.time_window.airflow_context import window_from_context
+from xo_foundry.time_window.airflow_context import logical_date_from_context, window_from_context
 from xo_foundry.time_window.compute import compute_window, window_for_date
 from xo_foundry.time_window.local_time import local_instant, start_of_day
 from xo_foundry.time_window.window import TimeWindow
@@ -15,6 +15,7 @@ __all__ = [
     "TimeWindow",
     "compute_window",
     "local_instant",
+    "logical_date_from_context",
     "start_of_day",
     "window_for_date",
     "window_from_context",

@@ -19,15 +19,25 @@ def window_from_context(config: TimeWindowConfig, context: Mapping[str, Any]) ->
     triggered without a logical date have neither; the logical date then falls back to
     ``data_interval_end``, then ``run_after`` (``context["run_after"]`` or ``context["dag_run"].run_after``).
     """
-    data_interval_end = _datetime_at(context, "data_interval_end")
-    logical_date = _datetime_at(context, "logical_date") or data_interval_end or _run_after(context)
+    return compute_window(
+        config,
+        logical_date=logical_date_from_context(context),
+        data_interval_end=_datetime_at(context, "data_interval_end"),
+    )
+
+
+def logical_date_from_context(context: Mapping[str, Any]) -> datetime:
+    """The run's logical date: ``logical_date``, else ``data_interval_end``, else ``run_after`` (see above)."""
+    logical_date = (
+        _datetime_at(context, "logical_date") or _datetime_at(context, "data_interval_end") or _run_after(context)
+    )
     if logical_date is None:
         raise TerminalError(
             "cannot compute the time window: no run date in the task context "
             "(looked for context['logical_date'], context['data_interval_end'], context['run_after'] "
             "and context['dag_run'].run_after)"
         )
-    return compute_window(config, logical_date=logical_date, data_interval_end=data_interval_end)
+    return logical_date
 
 
 def _datetime_at(context: Mapping[str, Any], key: str) -> datetime | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,30 @@ class DuckDBWarehouse:
             connection.close()
         return [c for c in columns if c not in METADATA_COLUMN_NAMES]
 
+    def record_attempt(self, database: str, attempt: ledger.Attempt) -> None:
+        """Insert an attempt's STARTED ledger row, creating the database's schemas and ledger if missing."""
+        purpose = f"ledger {attempt.step} {database}.{attempt.table_name} (run {attempt.run_id})"
+        with self.connect_for_write(database, purpose=purpose) as connection:
+            session = DuckDBSession(connection)
+            _create_schemas(session, database)
+            ledger.ensure_ledger(session, database)
+            ledger.record_attempt(session, database, attempt)
+
+    def finish_attempt(
+        self, database: str, load_id: str, *, status: str, rows: int | None, error: str | None = None
+    ) -> None:
+        """Set the final status of an attempt's ledger row."""
+        with self.connect_for_write(database, purpose=f"ledger {status} {database} {load_id}") as connection:
+            ledger.record_finished(
+                DuckDBSession(connection),
+                database,
+                load_id,
+                status=status,
+                rows_loaded=rows,
+                finished_at=datetime.now(UTC),
+                error=error,
+            )
+
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:
         """The database's load ledger, oldest first; empty when nothing was ever loaded."""
         if not self.database_path(database).is_file():
@@ -153,9 +178,10 @@ class DuckDBWarehouse:
         connection = self.connect_read_only(database)
         try:
             session = DuckDBSession(connection)
-            if not session.existing_columns(database, ledger.LEDGER_SCHEMA, ledger.LEDGER_TABLE):
+            columns = session.existing_columns(database, ledger.LEDGER_SCHEMA, ledger.LEDGER_TABLE)
+            if not columns:
                 return []
-            return ledger.read_ledger(session, database, table)
+            return ledger.read_ledger(session, database, table, existing=columns)
         finally:
             connection.close()
 

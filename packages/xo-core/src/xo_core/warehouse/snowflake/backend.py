@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 
 from xo_core.errors import ConfigError
 from xo_core.identifiers import qualified_name
@@ -79,9 +80,32 @@ class SnowflakeWarehouse:
             columns = session.existing_columns(database, schema, table)
         return [c for c in columns if c not in METADATA_COLUMN_NAMES]
 
+    def record_attempt(self, database: str, attempt: ledger.Attempt) -> None:
+        """Insert an attempt's STARTED ledger row (the ledger is created if the migrations have not yet)."""
+        with self.session() as session:
+            ledger.ensure_ledger(session, database)
+            ledger.record_attempt(session, database, attempt)
+
+    def finish_attempt(
+        self, database: str, load_id: str, *, status: str, rows: int | None, error: str | None = None
+    ) -> None:
+        """Set the final status of an attempt's ledger row."""
+        with self.session() as session:
+            ledger.record_finished(
+                session,
+                database,
+                load_id,
+                status=status,
+                rows_loaded=rows,
+                finished_at=datetime.now(UTC),
+                query_ids=session.query_ids(),
+                error=error,
+            )
+
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:
         """The database's load ledger, oldest first; empty when nothing was ever loaded."""
         with self.session() as session:
-            if not session.existing_columns(database, ledger.LEDGER_SCHEMA, ledger.LEDGER_TABLE):
+            columns = session.existing_columns(database, ledger.LEDGER_SCHEMA, ledger.LEDGER_TABLE)
+            if not columns:
                 return []
-            return ledger.read_ledger(session, database, table)
+            return ledger.read_ledger(session, database, table, existing=columns)
