@@ -189,7 +189,7 @@ def run_on_fakesnow(
             cursor.execute(f'SELECT * FROM "{DB}"."BRONZE"."{table}" ORDER BY "_XO_FILE_ROW_NUMBER"')
             tables[table] = [tuple(r) for r in cursor.fetchall()]
             tables[table + ".columns"] = [tuple(d[0] for d in cursor.description)]
-        cursor.execute(f'SELECT * FROM "{DB}"."XO_META"."LOAD_LEDGER"')
+        cursor.execute(f'SELECT * FROM "{DB}"."XO_META"."LOAD_LEDGER" WHERE STEP = \'load\'')
         tables["LEDGER"] = [tuple(r) for r in cursor.fetchall()]
         setup.close()
     return tables

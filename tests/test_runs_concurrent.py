@@ -69,7 +69,7 @@ def test_same_pipeline_and_window_twice_and_a_backfill_at_once(
     ledger = _query(
         xo_home,
         'SELECT STATUS, STARTED_AT, FINISHED_AT, RUN_ID FROM "WBP_DB_DEV"."XO_META"."LOAD_LEDGER"'
-        " WHERE TABLE_NAME = 'BRONZE.SHEETS_AGENT_ROSTER' ORDER BY STARTED_AT",
+        " WHERE TABLE_NAME = 'BRONZE.SHEETS_AGENT_ROSTER' AND STEP = 'load' ORDER BY STARTED_AT",
     )
     assert [r[0] for r in ledger] == ["SUCCEEDED"] * 3
     for before, after in pairwise(ledger):

@@ -95,7 +95,7 @@ def test_list_json_is_machine_readable(bosun_checkout: Path) -> None:
         ("warbyparker", "apps/airflow/xo-pipelines/configs/warbyparker"),
         ("warby", "apps/airflow/xo-pipelines/configs/warbyparker"),  # domain and its pipelines: one folder
         ("condenast/gladly_daily", "apps/airflow/xo-pipelines/configs/condenast"),
-        ("roster_sheet", "apps/airflow/xo-pipelines/configs/warbyparker"),
+        ("s3_uploads", "apps/airflow/xo-pipelines/configs/warbyparker"),
         ("core", "apps/airflow/xo-pipelines/configs/core"),  # an exact label beats the package's short name
     ],
 )

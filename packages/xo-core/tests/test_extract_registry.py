@@ -60,6 +60,8 @@ def test_a_registration_is_checked_when_declared() -> None:
         "prefix": "uploads/${domain}/${name}/",
         "pattern": "${name}_*.csv",
         "encoding": "utf-8",
+        "on_missing": "fail",
+        "wait": None,
     }
 
 

@@ -187,21 +187,6 @@ def test_no_matching_file_names_bucket_prefix_and_pattern(store: LocalObjectStor
         _extract(store)
 
 
-def _request(store: ObjectStore, **config: Any) -> ExtractRequest[S3UploadExtractorConfig]:
-    return ExtractRequest(
-        source_name="qa_scores",
-        config=S3UploadExtractorConfig(prefix=PREFIX, pattern="qa_scores_{yyyymmdd}.csv", **config),
-        window_start=DAY_START,
-        window_end=DAY_END,
-        timezone="America/New_York",
-        connection=None,
-        store=store,
-        bucket=INGEST,
-        key=KEY,
-        run_id="run-1",
-    )
-
-
 def test_on_missing_fail_and_skip_raise_input_missing_and_empty_writes_an_empty_object(
     store: LocalObjectStore,
 ) -> None:
