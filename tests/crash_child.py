@@ -1,12 +1,14 @@
 """One step of warbyparker/gladly_daily in its own process, paused at one moment so that a test can SIGKILL it.
 
-``python tests/crash_child.py STEP MOMENT --run-id ID [--source S] [--input IN] [--output OUT] [--ready READY]``
+``python tests/crash_child.py STEP MOMENT --run-id ID [--source S] [--input IN] [--output OUT] [--ready READY]
+[--fakesnow]``
 
 The environment says where the step runs (``XO_HOME``, ``XO_ENV``, ``XO_S3_ENDPOINT_URL``, buckets and the
 ``AIRFLOW_CONN_*`` of the simulators). With ``MOMENT`` ``none`` the step runs to its end and writes its result to
-``--output``: a first run before the crash, or the rerun after it. With any other moment the child wraps the
-platform function that owns that moment (nothing in the platform knows about this), and when the moment comes it
-writes ``--ready`` and sleeps until the parent kills it. Used by ``test_crash_matrix.py``.
+``--output``: a first run before the crash, or the rerun after it. ``--fakesnow`` wraps every Snowflake connection so
+that fakesnow's server runs the production COPY (``FakesnowCopyConnection`` of conftest.py). With any other moment
+the child wraps the platform function that owns that moment (nothing in the platform knows about this), and when the
+moment comes it writes ``--ready`` and sleeps until the parent kills it. Used by ``test_crash_matrix.py``.
 """
 
 from __future__ import annotations
@@ -93,21 +95,39 @@ def _pause_in_local_copy(ready: Path) -> None:
 
 
 def _pause_at_statement(ready: Path, starts: str, *, after: bool) -> None:
-    """Pause at the first DuckDB statement starting with ``starts``: before it runs, or just after."""
+    """Pause at the first DuckDB or Snowflake statement starting with ``starts``: before it runs, or just after."""
     from xo_core.warehouse.duckdb.backend import DuckDBSession
+    from xo_core.warehouse.snowflake.session import SnowflakeSession
 
-    execute = DuckDBSession.execute
+    for session_class in (DuckDBSession, SnowflakeSession):
+        execute = session_class.execute
 
-    def executing(self: DuckDBSession, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        if not sql.startswith(starts):
-            return execute(self, sql, params)
-        if not after:
+        def executing(
+            self: Any, sql: str, params: Sequence[Any] = (), *, _execute: Callable[..., Any] = execute
+        ) -> list[tuple[Any, ...]]:
+            if not sql.startswith(starts):
+                return _execute(self, sql, params)
+            if not after:
+                _pause(ready)
+            rows = _execute(self, sql, params)
             _pause(ready)
-        rows = execute(self, sql, params)
-        _pause(ready)
-        return rows
+            return rows
 
-    DuckDBSession.execute = executing
+        session_class.execute = executing
+
+
+def _copy_through_fakesnow() -> None:
+    """Every Snowflake connection wrapped so that fakesnow runs the production COPY (see tests/conftest.py)."""
+    import snowflake.connector
+    from conftest import FakesnowCopyConnection  # this folder is the script's: sys.path[0]
+
+    connect = snowflake.connector.connect
+
+    def connecting(**kwargs: Any) -> Any:
+        # fakesnow answers a statement it fails on with HTTP 500, which the connector retries for minutes: fail fast
+        return FakesnowCopyConnection(connect(**kwargs, network_timeout=10))
+
+    vars(snowflake.connector)["connect"] = connecting
 
 
 def _pause_after_started_row(ready: Path) -> None:
@@ -180,7 +200,10 @@ def main() -> None:
     parser.add_argument("--input", type=Path)
     parser.add_argument("--output", type=Path)
     parser.add_argument("--ready", type=Path)
+    parser.add_argument("--fakesnow", action="store_true", help="Snowflake is fakesnow's server: rewrite COPY")
     args = parser.parse_args()
+    if args.fakesnow:
+        _copy_through_fakesnow()
     if args.moment != "none":
         MOMENTS[args.moment](args.ready)
     previous = json.loads(args.input.read_text()) if args.input else {}

@@ -8,6 +8,16 @@ holds exactly the first run's rows, the DuckDB file opens, the ledger shows no s
 STARTED row as abandoned once the row is older than the timeout. Then ``run-2`` is retried from the killed step
 on (an Airflow retry keeps the run id) and must give the first run's tables and leave no temp file behind.
 
+The Snowflake case runs the same load on S3 (moto) and fakesnow's real server (``fakesnow.server()`` in this
+process, reached by the real connector from the child), and checks BRONZE and the ledger from a session of its own.
+A SIGKILLed client never logs out: Snowflake leaves its open transaction "detached" and aborts it once it has
+blocked another transaction for 5 idle minutes (otherwise after 4 hours), or at once by
+``SYSTEM$ABORT_TRANSACTION`` (docs.snowflake.com/en/sql-reference/transactions#aborting-transactions). fakesnow
+keeps the dead session and its transaction until the server stops (and every closed session too: its login gives
+no master token, so the connector's logout never reaches it), and another session's TRUNCATE of the table
+fails at once (DuckDB: "Conflict on tuple deletion!", an HTTP 500 to the connector) instead of waiting. The test
+asserts that, then does what Snowflake does to the dead session (rolls it back), then reruns.
+
 ``CASES`` is also the table of the reliability page (``render_matrix``); a test keeps the two equal.
 """
 
@@ -15,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -29,12 +40,20 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import fakesnow
 import pytest
+import snowflake.connector
+from fakesnow.copy_into import ReadCSV
+from snowflake.connector import SnowflakeConnection
+from snowflake.connector.errors import InternalServerError
+from test_prod_dev_run import MotoS3FileSystem, read_csv_as_text
 
 from xo_core.manifest import Manifest, manifest_key
 from xo_core.storage.local import TEMP_PREFIX
 from xo_core.warehouse import ledger
 from xo_core.warehouse.duckdb.backend import DuckDBSession, DuckDBWarehouse
+from xo_core.warehouse.factory import snowflake_stage
+from xo_core.warehouse.snowflake.session import SnowflakeSession
 from xo_foundry.tasks.stage_tasks import COLUMNS_SUFFIX
 from xo_sandbox.sandboxes import Sandboxes
 
@@ -48,7 +67,7 @@ SAME_DATA = "* EXCLUDE (_XO_LOADED_AT, _XO_RUN_ID)"  # what a rerun must reprodu
 STEPS = ("extract", "stage", "load", "transform")
 READY_SECONDS = 120.0
 REGION = "us-east-1"
-BACKENDS = {"local": "local folder + DuckDB", "s3": "S3 (moto)"}
+BACKENDS = {"local": "local folder + DuckDB", "s3": "S3 (moto)", "snowflake": "S3 (moto) + Snowflake (fakesnow server)"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,13 @@ CASES = (
          "TRUNCATE, INSERT and the ledger's SUCCEEDED sent, COMMIT not",
          "BRONZE with its previous rows (DuckDB drops the uncommitted transaction); the run's ledger row STARTED",
          ABANDONED, started_left=True),
+    Case("load, between TRUNCATE and COMMIT", "snowflake", "load", "at_commit",
+         "TRUNCATE, COPY and the ledger's SUCCEEDED sent, COMMIT not",
+         "BRONZE with its previous rows for every other session; the run's ledger row STARTED; the dead session's"
+         " transaction open, holding BRONZE",
+         "Snowflake aborts the dead session's transaction (5 idle minutes once it blocks another, or"
+         " `SYSTEM$ABORT_TRANSACTION`), then the rerun; fakesnow never does, so the test rolls it back"
+         f" (see below); the STARTED row reads ABANDONED after {ledger.STARTED_TIMEOUT}", started_left=True),
     Case("ledger update", "local", "load", "after_started_row", "STARTED row committed, BEGIN not sent",
          "BRONZE untouched; the run's ledger row STARTED", ABANDONED, started_left=True),
     Case("dbt transform", "local", "transform", "between_models", "the first model built, the others not",
@@ -145,6 +171,8 @@ def run_step(where: Where, step: str, run_id: str, moment: str = "none", source:
         command += ["--source", source]
     if step in ("stage", "load"):
         command += ["--input", str(where.xcom(run_id, STEPS[index - 1], source))]
+    if where.backend == "snowflake":
+        command.append("--fakesnow")
     if moment == "none":
         done = subprocess.run(command, env=where.env, capture_output=True, text=True, check=False, timeout=300)
         assert done.returncode == 0, f"{step} failed:\n{done.stderr[-4000:]}"
@@ -310,15 +338,14 @@ def _ledger(where: Where, *, after: timedelta = timedelta(0)) -> list[ledger.Led
         connection.close()
 
 
-def _assert_ledger_after_kill(where: Where, case: Case) -> None:
+def _assert_ledger_after_kill(read: Callable[[timedelta], list[ledger.LedgerRow]], case: Case) -> None:
+    """``read(after)``: the ledger as read ``after`` past the newest row's start."""
     # The load's own row; the extract and stage of run-2 have rows of their own (a killed one stays STARTED too).
-    rows = [r for r in _ledger(where) if r.run_id == "run-2" and r.step == ledger.LOAD]
+    rows = [r for r in read(timedelta(0)) if r.run_id == "run-2" and r.step == ledger.LOAD]
     assert all(r.status != ledger.SUCCEEDED for r in rows)
     assert [r.status for r in rows] == ([ledger.STARTED] if case.started_left else [])
     late = [
-        r
-        for r in _ledger(where, after=ledger.STARTED_TIMEOUT + timedelta(seconds=1))
-        if r.run_id == "run-2" and r.step == ledger.LOAD
+        r for r in read(ledger.STARTED_TIMEOUT + timedelta(seconds=1)) if r.run_id == "run-2" and r.step == ledger.LOAD
     ]
     assert [r.status for r in late] == ([ledger.ABANDONED] if case.started_left else [])
 
@@ -334,7 +361,7 @@ def transformed(first_local_run: Where, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in CASES if c.backend != "snowflake"], ids=lambda c: c.id)
 def test_a_killed_step_leaves_nothing_half_done_and_a_rerun_heals(
     case: Case, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
@@ -359,7 +386,7 @@ def test_a_killed_step_leaves_nothing_half_done_and_a_rerun_heals(
     assert bool(where.leftovers()) == case.temp_left, where.leftovers()
     if local:
         assert _bronze(where) == bronze  # DuckDB opens, and BRONZE holds exactly the first run's rows
-        _assert_ledger_after_kill(where, case)
+        _assert_ledger_after_kill(lambda after: _ledger(where, after=after), case)
     if case.task == "transform":  # no dbt temp or backup relation left beside the models
         assert set(_layers(where)) == set(layers)
 
@@ -375,3 +402,145 @@ def test_a_killed_step_leaves_nothing_half_done_and_a_rerun_heals(
         assert (newest.status, newest.run_id) == (ledger.SUCCEEDED, "run-1" if case.task == "transform" else "run-2")
     if case.task == "transform":
         assert _layers(where) == layers
+
+
+# --- the load on Snowflake (fakesnow's server) -----------------------------------------------------------------
+
+SNOWFLAKE_CASE = next(c for c in CASES if c.backend == "snowflake")
+START_FAKESNOW = fakesnow.server  # its own ``import fakesnow.server`` rebinds the name to the module: keep it
+STAGE = snowflake_stage(DB)
+
+
+@dataclass
+class Fakesnow:
+    """fakesnow's server running in this process: sessions of our own on it, and its session table."""
+
+    kwargs: dict[str, Any]
+    stage_url: str
+
+    def connect(self) -> SnowflakeConnection:
+        return snowflake.connector.connect(**self.kwargs, database=DB, schema="BRONZE", paramstyle="qmark")
+
+    def bronze(self, columns: str = "*") -> list[tuple[Any, ...]]:
+        """BRONZE as a new session sees it (committed rows only)."""
+        connection = self.connect()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(f"SELECT {columns} FROM {BRONZE} ORDER BY _XO_FILE_ROW_NUMBER")
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            connection.close()
+
+    def ledger_rows(self, after: timedelta = timedelta(0)) -> list[ledger.LedgerRow]:
+        connection = self.connect()
+        try:
+            session = SnowflakeSession(connection, stage=STAGE, stage_url=self.stage_url, file_format=None)
+            newest = max(row.started_at for row in ledger.read_ledger(session, DB, TABLE))
+            return ledger.read_ledger(session, DB, TABLE, now=newest + after)
+        finally:
+            connection.close()
+
+    @staticmethod
+    def sessions() -> dict[str, Any]:
+        """The server's sessions by token: fakesnow ends none, closed or not, until the server stops."""
+        return sys.modules["fakesnow.server"].sessions
+
+
+def _run_ids_seen(session: Any) -> list[str]:
+    """The run ids in BRONZE as one fakesnow session sees them (its DuckDB cursor, a private attribute)."""
+    found = session._duck_conn.execute(f"SELECT DISTINCT _XO_RUN_ID FROM {BRONZE} ORDER BY 1").fetchall()
+    return [row[0] for row in found]
+
+
+@pytest.fixture
+def sf_where(s3_where: Where, moto_endpoint: str) -> Iterator[tuple[Where, Fakesnow]]:
+    """A case on S3 (moto) and fakesnow's server: run-1's extract and stage (``s3_where``) and its load done."""
+    try:
+        with START_FAKESNOW() as kwargs, pytest.MonkeyPatch.context() as mp:
+            mp.setattr(ReadCSV, "read_expression", read_csv_as_text)  # CSV text into VARCHAR, as Snowflake does
+            duck = sys.modules["fakesnow.server"].shared_fs.duck_conn  # the server's DuckDB: its stage reads moto
+            if not duck.filesystem_is_registered("s3"):
+                duck.register_filesystem(
+                    MotoS3FileSystem(
+                        boto3.client(
+                            "s3",
+                            endpoint_url=moto_endpoint,
+                            region_name=REGION,
+                            aws_access_key_id="testing",
+                            aws_secret_access_key="x",
+                        )
+                    )
+                )
+            sf = Fakesnow(kwargs, f"s3://{s3_where.stage}/")
+            setup = sf.connect()
+            setup.cursor().execute(f"CREATE OR REPLACE STAGE {STAGE} URL = '{sf.stage_url}'")
+            setup.close()
+            extra = {"account": "fakesnow", "warehouse": "XO_LOADING_WH_DEV", "role": "XO_LOADER_DEV"}
+            extra |= {"host": kwargs["host"], "port": kwargs["port"], "protocol": kwargs["protocol"]}
+            conn = {"conn_type": "snowflake", "login": kwargs["user"], "password": kwargs["password"], "extra": extra}
+            env = {**s3_where.env, "AIRFLOW_CONN_SNOWFLAKE_DEV": json.dumps({**conn, "schema": "BRONZE"})}
+            where = Where(
+                "snowflake", s3_where.home, env, s3_where.ingest, s3_where.stage, s3_where.read, s3_where.leftovers
+            )
+            run_step(where, "load", "run-1")
+            yield where, sf
+    finally:
+        vars(fakesnow)["server"] = START_FAKESNOW
+
+
+@pytest.mark.slow
+def test_a_load_killed_before_commit_on_snowflake_leaves_bronze_as_it_was_and_a_rerun_heals(
+    sf_where: tuple[Where, Fakesnow], caplog: pytest.LogCaptureFixture
+) -> None:
+    where, sf = sf_where
+    objects = _final_objects(where)
+    bronze, same = sf.bronze(), sf.bronze(SAME_DATA)
+    assert bronze and sf.ledger_rows()[-1].status == ledger.SUCCEEDED
+
+    for step in ("extract", "stage"):
+        run_step(where, step, "run-2")
+    before = set(sf.sessions())
+    run_step(where, "load", "run-2", SNOWFLAKE_CASE.moment)
+
+    _assert_no_partial_object(where, objects)
+    assert where.leftovers() == []
+    assert sf.bronze() == bronze  # another session sees exactly the previous rows
+    _assert_ledger_after_kill(sf.ledger_rows, SNOWFLAKE_CASE)
+
+    # The killed client never logged out: fakesnow keeps its session and the open transaction (TRUNCATE, COPY,
+    # the ledger's SUCCEEDED). Another session's TRUNCATE of BRONZE then fails at once (DuckDB's "Conflict on tuple
+    # deletion!", an HTTP 500), where Snowflake would make it wait on the table's lock. (fakesnow keeps the child's
+    # closed sessions too: its login gives no master token, so the connector's logout never reaches it.)
+    seen = {t: _run_ids_seen(s) for t, s in sf.sessions().items() if t not in before}
+    dead = [t for t, runs in seen.items() if runs == ["run-2"]]  # its own uncommitted rows
+    assert len(dead) == 1 and all(runs == ["run-1"] for t, runs in seen.items() if t not in dead), seen
+    other = sf.connect()
+    try:
+        cursor = other.cursor()
+        cursor.execute("BEGIN")
+        with caplog.at_level(logging.ERROR, logger="fakesnow.server"), pytest.raises(InternalServerError):
+            cursor.execute(f"TRUNCATE TABLE {BRONZE}")
+        cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+    errors = [str(r.exc_info[1]) for r in caplog.records if r.name == "fakesnow.server" and r.exc_info]
+    # The first try conflicts; the connector's retries of the HTTP 500 then meet the aborted transaction.
+    assert errors and "Conflict on tuple deletion" in errors[0], errors
+    assert sf.bronze() == bronze
+
+    # What Snowflake does to a detached transaction that blocks another (after 5 idle minutes, or at once by
+    # SYSTEM$ABORT_TRANSACTION, which fakesnow lacks): roll it back and end the session.
+    for token in dead:
+        session = sf.sessions().pop(token)
+        session.rollback()
+        session.close()
+    assert sf.bronze() == bronze
+    _assert_ledger_after_kill(sf.ledger_rows, SNOWFLAKE_CASE)
+
+    run_step(where, "load", "run-2")  # the Airflow retry of the load, in a new process
+
+    _assert_no_partial_object(where, objects)
+    assert sf.bronze(SAME_DATA) == same
+    newest = sf.ledger_rows()[-1]
+    assert (newest.status, newest.run_id) == (ledger.SUCCEEDED, "run-2")
+    assert {t: _run_ids_seen(s) for t, s in sf.sessions().items()} == {t: ["run-2"] for t in sf.sessions()}
