@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import uuid
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT
-from xo_sandbox.demo import recent_demo_date
+from xo_sandbox.demo import recent_demo_date, today_of_the_pipelines
 from xo_sandbox.sandboxes import start_all
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,7 +45,7 @@ def test_airflow_runs_load_bronze_and_no_planted_secret_lands_anywhere(
     credentials = {"warbyparker": (user, gladly), "condenast": ("api@condenast.example", f"cnd-{mark}")}
     tokens = {name: f"{name}-{mark}" for name in ("sprout", "bamboohr", "gmail", "sheets")}
     home = tmp_path / "xo-home"
-    day = recent_demo_date(date.today())
+    day = recent_demo_date(today_of_the_pipelines())
     outputs: list[str] = []
     with start_all(gladly_credentials=credentials, tokens=tokens, relaxed_limits=True) as sandboxes:
         env = subprocess_env(home, **sandboxes.connection_env(), XO_ENV="local")

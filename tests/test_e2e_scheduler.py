@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -28,7 +27,7 @@ from xo_foundry.schemas.loader import load_pipeline
 from xo_sandbox.airflow_stack.api import AirflowApi
 from xo_sandbox.airflow_stack.servers import free_port, missing_servers, postgres_server, redis_server
 from xo_sandbox.airflow_stack.stack import ADMIN, AirflowStack, StackOptions, pipelines_dir
-from xo_sandbox.demo import recent_demo_date
+from xo_sandbox.demo import recent_demo_date, today_of_the_pipelines
 from xo_sandbox.sandboxes import start_all
 
 PIPELINES = pipelines_dir(Path(__file__).parent)
@@ -56,7 +55,7 @@ def _run_and_check(stack: AirflowStack, tmp_path: Path) -> dict[str, float]:
     api.wait_for_dags(set(RUNS), timeout=READY_SECONDS)
     timings["ready"] = time.monotonic() - started
 
-    day = recent_demo_date(date.today())
+    day = recent_demo_date(today_of_the_pipelines())
     configs = {dag_id: load_pipeline(PIPELINES / "configs" / path) for dag_id, path in RUNS.items()}
     started = time.monotonic()
     runs = {dag_id: api.trigger(dag_id, logical_date_for(configs[dag_id], day)) for dag_id in RUNS}

@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Generator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -124,12 +123,12 @@ def test_screenshot_of_the_agent_dashboard(lens_server: str, tmp_path: Path):
 def test_after_the_demo_the_dashboard_shows_the_demo_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`make demo` then `make dashboard`: the demo's own runs (direct, to keep this test short), then the app."""
     from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
-    from xo_sandbox.demo import recent_demo_date, run_demo
+    from xo_sandbox.demo import recent_demo_date, run_demo, today_of_the_pipelines
 
     home = tmp_path / "xo"
     monkeypatch.setenv("XO_HOME", str(home))
     monkeypatch.setenv("XO_ENV", "local")
-    assert run_demo(recent_demo_date(date.today()), direct=True, echo=print) == 0
+    assert run_demo(recent_demo_date(today_of_the_pipelines()), direct=True, echo=print) == 0
     with DuckDBWarehouse(home).connect_read_only("WBP_DB_DEV") as gold:
         top = gold.execute(
             'SELECT AGENT_NAME, CONTACTS_HANDLED FROM "WBP_DB_DEV"."GOLD"."rpt_agent_dashboard"'

@@ -95,16 +95,18 @@ def airflow(
 
 @app.command()
 def demo(
-    on: Annotated[str | None, typer.Option("--date", help="logical date YYYY-MM-DD (default: today)")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="logical date YYYY-MM-DD (default: today in New York)")
+    ] = None,
     direct: Annotated[bool, typer.Option("--direct", help="run the task functions without Airflow")] = False,
 ) -> None:
     """Run the demo pipelines end to end on the embedded default and show what landed."""
     from datetime import date
 
-    from xo_sandbox.demo import recent_demo_date, run_demo
+    from xo_sandbox.demo import recent_demo_date, run_demo, today_of_the_pipelines
 
     try:
-        day = date.fromisoformat(on) if on else recent_demo_date(date.today())
+        day = date.fromisoformat(on) if on else recent_demo_date(today_of_the_pipelines())
     except ValueError:
         raise typer.BadParameter(f"{on!r} is not a date as YYYY-MM-DD", param_hint="--date") from None
     if run_demo(day, direct=direct, echo=typer.echo):

@@ -12,8 +12,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -41,6 +42,16 @@ DEMO_PIPELINES = (
 )
 
 Echo = Callable[[str], None]
+
+
+PIPELINES_TIMEZONE = "America/New_York"
+"""The time zone every demo pipeline's window is computed in (the configs' `dag.time_window.timezone`)."""
+
+
+def today_of_the_pipelines() -> date:
+    """Today where the pipelines' windows are counted: a run "for today" then reads a day that has ended
+    (the machine's own date, often UTC, is tomorrow there every evening)."""
+    return datetime.now(ZoneInfo(PIPELINES_TIMEZONE)).date()
 
 
 def recent_demo_date(today: date) -> date:
