@@ -10,12 +10,15 @@ import sys
 from collections import deque
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xo_foundry.cli.pipelines import config_root, dags_dir, find_pipeline, load_or_report, repo_root
 from xo_foundry.schemas.pipeline import PipelineConfig
+
+if TYPE_CHECKING:
+    from xo_foundry.cli.run import StepResult
 
 app = typer.Typer(
     name="xo-foundry",
@@ -135,9 +138,7 @@ def run(
     except XoError as exc:
         typer.echo(f"FAILED: {exc}", err=True)
         raise typer.Exit(1) from None
-    for step in steps:
-        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table", "statuses"))
-        typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
+    _print_steps(steps)
     if not direct:
         typer.echo(f"  Airflow log: {log_path}")
     if any(step.state != "success" for step in steps):
@@ -197,9 +198,7 @@ def replay(pipeline: PipelineArg, on: DateOption) -> None:
     except XoError as exc:
         typer.echo(f"FAILED: {exc}", err=True)
         raise typer.Exit(1) from None
-    for step in steps:
-        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table", "statuses"))
-        typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")
+    _print_steps(steps)
 
 
 @app.command()
@@ -289,3 +288,10 @@ def _tail(path: Path, lines: int = 40) -> str:
 
 def main() -> None:
     app()
+
+
+def _print_steps(steps: list[StepResult]) -> None:
+    """One line per step of a run: task, state, seconds, and what it made (rows, key, table, dbt statuses)."""
+    for step in steps:
+        detail = ", ".join(f"{k}={v}" for k, v in step.output.items() if k in ("rows", "key", "table", "statuses"))
+        typer.echo(f"  {step.task_id:32} {step.state:8} {step.seconds:6.2f}s  {detail}")

@@ -9,14 +9,14 @@ object refuses the whole replay with BRONZE untouched. Then the same stage, load
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from xo_core.environment import Environment
 from xo_core.manifest_check import verified_manifest
 from xo_core.storage.factory import object_store_for
 from xo_core.storage.keys import ingest_key
-from xo_foundry.cli.run import StepResult, logical_date_for
+from xo_foundry.cli.run import StepResult, direct_context, logical_date_for
 from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.tasks.attempts import REPLAY_KEY
 from xo_foundry.time_window import window_from_context
@@ -26,15 +26,7 @@ def replay(pipeline: PipelineConfig, day: date, env: Environment) -> list[StepRe
     """Check every landed object of the date's run, then stage, load and transform them; raise on a refusal."""
     from xo_foundry import tasks
 
-    logical_date = logical_date_for(pipeline, day)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    context: dict[str, Any] = {
-        "logical_date": logical_date,
-        "data_interval_start": logical_date,
-        "data_interval_end": logical_date,
-        "run_id": f"replay__{logical_date.isoformat()}__{stamp}",
-        REPLAY_KEY: True,
-    }
+    context = direct_context(logical_date_for(pipeline, day), "replay", **{REPLAY_KEY: True})
     store = object_store_for(env.object_store_url)
     run_window = window_from_context(pipeline.dag.time_window, context)
     landed: dict[str, dict[str, Any]] = {}

@@ -33,19 +33,25 @@ def logical_date_for(pipeline: PipelineConfig, day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone_named(pipeline.dag.time_window.timezone))
 
 
+def direct_context(logical_date: datetime, kind: str, **extra: Any) -> dict[str, Any]:
+    """The task context of a run outside Airflow (``kind`` names it in the run id: direct, replay, ...)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return {
+        "logical_date": logical_date,
+        "data_interval_start": logical_date,
+        "data_interval_end": logical_date,
+        "run_id": f"{kind}__{logical_date.isoformat()}__{stamp}",
+        **extra,
+    }
+
+
 def run_direct(pipeline: PipelineConfig, logical_date: datetime, *, transform: bool = True) -> list[StepResult]:
     """Call the same task functions the DAG calls, in order (each source's extract, stage, load; then the dbt
     transform unless ``transform`` is False), in this process, without Airflow."""
     from xo_foundry import tasks
 
     config = pipeline.model_dump(mode="json", by_alias=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    context: dict[str, Any] = {
-        "logical_date": logical_date,
-        "data_interval_start": logical_date,
-        "data_interval_end": logical_date,
-        "run_id": f"direct__{logical_date.isoformat()}__{stamp}",
-    }
+    context = direct_context(logical_date, "direct")
     results: list[StepResult] = []
     for name in pipeline.sources:
         started = time.perf_counter()
