@@ -81,6 +81,10 @@ CONDENAST_EMAIL_REPORT = {
                 "connection_id": "gmail_default",
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }
@@ -199,6 +203,10 @@ CONDENAST_GLADLY_DAILY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }
@@ -305,6 +313,10 @@ CONDENAST_ROSTER_SHEET = {
                 "connection_id": "google_sheets_default",
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }

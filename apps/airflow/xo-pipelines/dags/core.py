@@ -74,6 +74,10 @@ CORE_BAMBOOHR_DAILY = {
                 "connection_id": "bamboohr_default",
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }
@@ -197,6 +201,15 @@ CORE_BAMBOOHR_HISTORY = {
                 "connection_id": "bamboohr_default",
             },
             "repull": None,
+            "silver": {
+                "model": "EMPLOYEE_VERSIONS",
+                "columns": {
+                    "ID": "bigint",
+                    "HIRE_DATE": "date",
+                    "TERMINATION_DATE": "date",
+                    "SUPERVISOR_EID": "bigint",
+                },
+            },
         },
     },
 }

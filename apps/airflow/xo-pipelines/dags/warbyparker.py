@@ -79,6 +79,10 @@ WARBYPARKER_GLADLY_DAILY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
         "work_sessions": {
             "load_strategy": {
@@ -104,6 +108,10 @@ WARBYPARKER_GLADLY_DAILY = {
                 "days": 1,
                 "hours": 0,
                 "minutes": 0,
+            },
+            "silver": {
+                "model": None,
+                "columns": {},
             },
         },
     },
@@ -234,6 +242,10 @@ WARBYPARKER_GLADLY_INTRADAY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }
@@ -340,6 +352,13 @@ WARBYPARKER_ROSTER_SHEET = {
                 "connection_id": "google_sheets_default",
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {
+                    "START_DATE": "date",
+                    "ACTIVE": "boolean",
+                },
+            },
         },
     },
 }
@@ -448,6 +467,10 @@ WARBYPARKER_S3_UPLOADS = {
                 "encoding": "utf-8",
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }
@@ -580,6 +603,10 @@ WARBYPARKER_SPROUT_DAILY = {
                 "connection_id": "sprout_default",
             },
             "repull": None,
+            "silver": {
+                "model": None,
+                "columns": {},
+            },
         },
     },
 }

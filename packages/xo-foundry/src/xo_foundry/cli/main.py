@@ -67,6 +67,8 @@ def generate(
     except UnsafeGeneration as error:
         typer.echo(f"{error}\nno DAG file written: a config value would become code in a generated file", err=True)
         raise typer.Exit(1) from None
+    for note in plan.notes:
+        typer.echo(note)
     if check:
         problems = stale_files(plan)
         for line in problems:

@@ -17,6 +17,7 @@ from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.schemas.reference import REFERENCE_PAGE, render_reference
 from xo_foundry.schemas.source_catalog import BOSUN_CATALOG, SOURCES_PAGE, render_bosun_catalog, render_sources_page
 from xo_foundry.transform.dbt_sources import OWN_JINJA, render_dbt_sources
+from xo_foundry.transform.silver_models import plan_silver
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class GenerationPlan:
     dags_dir: Path
     files: dict[Path, str]
     stale: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 POOLS_FILE = "pools.json"
@@ -43,13 +45,16 @@ def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_
         check_domain_source(domain, text)
     # The dbt sources of the BRONZE tables are generated from the same configs, so they cannot drift.
     files.update({repo_root / path: text for path, text in render_dbt_sources(pipelines).items()})
+    silver = plan_silver(pipelines, repo_root)  # each source's SILVER model from its load strategy (ADR 014)
+    files.update({repo_root / path: text for path, text in silver.files.items()})
     files[dags_dir.parent / POOLS_FILE] = render_pools(pipelines.values())
     files.update(registry_files(repo_root))
     for path, text in files.items():
         if path.suffix in (".yml", ".yaml", ".json"):
             check_no_jinja(_shown(path, repo_root), text, allowed=OWN_JINJA)
     stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
-    return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale)
+    stale += [repo_root / path for path in silver.stale]
+    return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale, notes=silver.notes)
 
 
 def _shown(path: Path, repo_root: Path) -> str:

@@ -17,7 +17,7 @@ from xo_foundry.schemas.defaults import Origins, deep_merge, defaults_chain
 from xo_foundry.schemas.errors import ConfigErrors, ConfigProblem
 from xo_foundry.schemas.pipeline import PipelineConfig
 from xo_foundry.schemas.problems import problems_from
-from xo_foundry.schemas.targets import check_unique_targets
+from xo_foundry.schemas.targets import check_unique_silver_tables, check_unique_targets
 from xo_foundry.schemas.yaml_lines import RefusedConfig, YamlPath, parse_yaml, syntax_error_line
 
 CONFIGS_FOLDER = Path("apps/airflow/xo-pipelines/configs")
@@ -174,5 +174,6 @@ def load_pipelines(paths: Sequence[Path] | None = None, *, root: Path = DEFAULT_
         if config is not None and not named:
             result.pipelines[file] = config
     result.problems.extend(check_unique_targets(result.pipelines, origins=origins))
+    result.problems.extend(check_unique_silver_tables(result.pipelines, origins=origins))
     result.problems = list(dict.fromkeys(result.problems))
     return result

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Field, create_model
+from pydantic import Field, create_model, model_validator
 
 from xo_core.extractors import ExtractorConfig
 from xo_core.extractors.registry import SourceRegistration, sources
 from xo_foundry.schemas.base import StrictModel
 from xo_foundry.schemas.load_strategy import LoadStrategyConfig
+from xo_foundry.schemas.silver import SilverConfig, silver_problems
 from xo_foundry.schemas.time_window import Duration
 from xo_foundry.time_window.window import TimeWindow
 
@@ -42,6 +43,17 @@ class SourceBase(StrictModel):
         "later window or change after their first pull (Gladly work sessions: placed by the contact's end, "
         "after-contact time grows). The load then replaces the widened window (ADR 007).",
     )
+    silver: SilverConfig = Field(
+        default_factory=SilverConfig,
+        description="The generated SILVER model's name and column types (ADR 014)",
+    )
+
+    @model_validator(mode="after")
+    def _silver_fits_strategy(self) -> SourceBase:
+        problems = silver_problems(self.silver, getattr(self.load_strategy, "updated_at", None))
+        if problems:
+            raise ValueError("; ".join(f"silver.{problem}" for problem in problems))
+        return self
 
     def extract_window(self, window: TimeWindow) -> TimeWindow:
         """The window this source pulls for a run's ``window``: reaching ``repull`` further back."""
