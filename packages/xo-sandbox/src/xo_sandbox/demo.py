@@ -12,14 +12,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import yaml
 
-from xo_core.environment import environment
+from xo_core.environment import Environment, environment, repo_root
 from xo_core.errors import XoError
+from xo_core.identifiers import qualified_name, quote_identifier
 from xo_core.storage.factory import object_store_for
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
@@ -111,6 +114,8 @@ def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
     echo("\n[4/5] What is in the warehouse now")
     warehouse = DuckDBWarehouse(env.home)
     show_warehouse(warehouse, env.warehouse_dir, echo)
+    echo("  SILVER generated from the load strategies (apps/dbt/models/silver/generated, snapshots/generated):")
+    show_generated_silver(warehouse, env, echo)
     echo("\n[5/5] GOLD: the Warby Parker agent daily report (top 10 agents of the latest day)")
     show_agent_report(warehouse, env.database("WBP_DB"), echo)
     echo("\nDone: `make dashboard` shows these reports." if not failed else f"\n{failed} pipeline(s) FAILED.")
@@ -143,6 +148,69 @@ def show_agent_report(warehouse: DuckDBWarehouse, database: str, echo: Echo, top
         handle_text = f"{handle:10.1f}" if handle is not None else f"{'-':>10}"
         first_text = f"{first:12.1f}" if first is not None else f"{'-':>12}"
         echo(f"  {day!s:10}  {agent[:24]:24} {(team or '-')[:18]:18} {contacts:8} {handle_text} {first_text}")
+
+
+GENERATED_SILVER = (
+    "apps/dbt/models/silver/generated/_silver_generated.yml",
+    "apps/dbt/snapshots/generated/_snapshots_generated.yml",
+)
+"""The properties files `xo-foundry generate` writes beside the generated SILVER models and snapshots."""
+
+
+@dataclass(frozen=True)
+class GeneratedSilver:
+    """A SILVER table generated from a load strategy, as its properties file's ``meta`` describes it."""
+
+    database: str
+    table: str
+    kind: str
+    unique_key: tuple[str, ...]
+
+
+def generated_silver(root: Path) -> list[GeneratedSilver]:
+    """Every generated SILVER table, from the generated properties files under the checkout ``root``."""
+    found = []
+    for name in GENERATED_SILVER:
+        document = yaml.safe_load((root / name).read_text(encoding="utf-8")) if (root / name).is_file() else {}
+        for node in [*document.get("models", []), *document.get("snapshots", [])]:
+            meta = node["meta"]
+            key = tuple(meta["unique_key"])
+            found.append(GeneratedSilver(meta["database"], meta["silver_table"], meta["load_strategy"], key))
+    return found
+
+
+def show_generated_silver(warehouse: DuckDBWarehouse, env: Environment, echo: Echo) -> None:
+    """Each generated SILVER table: its load strategy and key, rows, distinct keys, and current versions."""
+    root = repo_root()
+    for table in generated_silver(root) if root is not None else []:
+        database = env.database(table.database)
+        keys = table.unique_key or ("_XO_WINDOW_START", "_XO_WINDOW_END")
+        relation = qualified_name(database, "SILVER", table.table)
+        key_list = ", ".join(quote_identifier(k) for k in keys)
+        current = "count(*) FILTER (WHERE DBT_VALID_TO IS NULL)" if table.kind == "historical" else "NULL"
+        try:
+            connection = warehouse.connect_read_only(database)
+        except XoError as exc:
+            echo(f"    {database}.SILVER.{table.table}: {exc}")
+            continue
+        try:
+            found = connection.execute(
+                f"SELECT count(*), count(DISTINCT ({key_list})), {current} FROM {relation}"
+            ).fetchone()
+        except duckdb.Error:
+            found = None
+        finally:
+            connection.close()
+        if found is None:
+            echo(f"    {database}.SILVER.{table.table} ({table.kind}): not built")
+            continue
+        rows, distinct, versions_now = found
+        what = {
+            "incremental": f"{rows:,} rows for {distinct:,} keys (one per key)",
+            "historical": f"{rows:,} versions of {distinct:,} keys, {versions_now:,} current",
+            "full_refresh": f"{rows:,} rows of {distinct:,} loaded window(s)",
+        }[table.kind]
+        echo(f"    {database}.SILVER.{table.table} ({table.kind} on {', '.join(keys)}): {what}")
 
 
 def show_warehouse(warehouse: DuckDBWarehouse, folder: Path, echo: Echo) -> None:

@@ -42,7 +42,8 @@ class SilverConfig(StrictModel):
 def silver_problems(silver: SilverConfig, updated_at: str | None) -> list[str]:
     """What is wrong with ``silver`` beside the load strategy's ``updated_at`` (empty when nothing is)."""
     problems = [
-        f"columns.{name}: the _XO_ metadata columns are typed already" for name in silver.columns
+        f"columns.{name}: the _XO_ metadata columns are typed already"
+        for name in silver.columns
         if name in METADATA_COLUMN_NAMES
     ]
     if updated_at is not None and silver.columns.get(updated_at, "timestamp") not in UPDATED_AT_TYPES:
