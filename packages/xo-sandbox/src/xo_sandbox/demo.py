@@ -205,11 +205,12 @@ def show_generated_silver(warehouse: DuckDBWarehouse, env: Environment, echo: Ec
             echo(f"    {database}.SILVER.{table.table} ({table.kind}): not built")
             continue
         rows, distinct, versions_now = found
-        what = {
-            "incremental": f"{rows:,} rows for {distinct:,} keys (one per key)",
-            "historical": f"{rows:,} versions of {distinct:,} keys, {versions_now:,} current",
-            "full_refresh": f"{rows:,} rows of {distinct:,} loaded window(s)",
-        }[table.kind]
+        if table.kind == "historical":
+            what = f"{rows:,} versions of {distinct:,} keys, {versions_now:,} current"
+        elif table.kind == "incremental":
+            what = f"{rows:,} rows for {distinct:,} keys (one per key)"
+        else:
+            what = f"{rows:,} rows of {distinct:,} loaded window(s)"
         echo(f"    {database}.SILVER.{table.table} ({table.kind} on {', '.join(keys)}): {what}")
 
 
