@@ -57,16 +57,7 @@ def test_a_new_gladly_pipeline_validates_generates_and_runs(tmp_path: Path, sand
         "XO_HOME": str(tmp_path / "xo-home"),
         "AIRFLOW_CONN_GLADLY_DEFAULT": json.dumps(connection),  # the template's connection id
     }
-    ran = subprocess.run(
-        [str(BIN / "xo-foundry"), "run", "warbyparker/new_contacts", "--date", "2025-01-15", "--direct"],
-        env=run_env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    _run("warbyparker/new_contacts", "2025-01-15", run_env, tmp_path)
     ledger = [r for r in DuckDBWarehouse(tmp_path / "xo-home").ledger_rows("WBP_DB_DEV") if r.step == "load"]
     assert [(row.table_name, row.status) for row in ledger] == [("BRONZE.GLADLY_NEW_CONTACTS", "SUCCEEDED")]
     assert ledger[0].rows_loaded
