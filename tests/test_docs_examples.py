@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pytest
 from fresh_checkout import REPO, fresh_checkout
@@ -96,16 +98,13 @@ def checkout(tmp_path_factory: pytest.TempPathFactory, sandboxes: Sandboxes) -> 
     root = fresh_checkout(tmp_path_factory.mktemp("docs") / "xo-data")
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_", "VIRTUAL_ENV", "UV_"))}
     synced = subprocess.run(
-        [sys.executable, "-m", "uv", "sync", "--locked", "--all-groups", "-q"],
+        [*_uv(kept), "sync", "--locked", "--all-groups", "-q"],
         cwd=root,
         env={**kept, "UV_PYTHON_DOWNLOADS": "never"},
         capture_output=True,
         text=True,
         check=False,
     )
-    if synced.returncode != 0 and "No module named uv" in synced.stderr:
-        uv = Path(sys.executable).parent / "uv"
-        synced = subprocess.run([str(uv), "sync", "--locked", "--all-groups", "-q"], cwd=root, env=kept, check=False)
     assert synced.returncode == 0, f"uv sync in the fresh checkout failed: {synced.stderr}"
     (root / ".venv" / ".xo-synced").touch()
     venv = root / ".venv"
@@ -116,6 +115,15 @@ def checkout(tmp_path_factory: pytest.TempPathFactory, sandboxes: Sandboxes) -> 
         **sandboxes.connection_env(),
     }
     return Checkout(root, env)
+
+
+def _uv(env: dict[str, str]) -> list[str]:
+    """uv as the Makefile finds it: ``python3 -m uv`` with a python3 outside this virtualenv."""
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    python = shutil.which("python3", path=path)
+    assert python is not None, "no python3 outside the virtualenv to run uv with"
+    return [python, "-m", "uv"]
 
 
 def _run(block: Block, checkout: Checkout) -> None:
@@ -165,20 +173,20 @@ def _start_until_ready(block: Block, command: str, checkout: Checkout, timeout: 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    exports = dict(m.groups() for m in (EXPORT.match(s.strip()) for s in seen) if m)
+    exports = {m[1]: m[2] for m in (EXPORT.match(s.strip()) for s in seen) if m}
     if "serve --all" in command:
         assert "AIRFLOW_CONN_GLADLY_DEFAULT" in exports, "".join(seen)
     return exports
 
 
-def _lines(stream: object, deadline: float) -> Iterator[str]:
+def _lines(stream: IO[str], deadline: float) -> Iterator[str]:
     import selectors
 
     selector = selectors.DefaultSelector()
-    selector.register(stream, selectors.EVENT_READ)  # ty: ignore[invalid-argument-type]
+    selector.register(stream, selectors.EVENT_READ)
     while time.monotonic() < deadline:
         if selector.select(timeout=max(0.0, deadline - time.monotonic())):
-            line = stream.readline()  # ty: ignore[unresolved-attribute]
+            line = stream.readline()
             if not line:
                 return
             yield line

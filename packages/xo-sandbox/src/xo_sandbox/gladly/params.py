@@ -16,7 +16,6 @@ from xo_sandbox.gladly.reports import CHANNEL_FILTERS, ReportFilters
 RENDERED_METRIC_SETS: tuple[str, ...] = ("ContactTimestampsReport", "ConversationExportReport")
 
 
-
 def not_simulated(metric_set: str) -> str:
     """The 400 detail for a documented metric set the sandbox does not render."""
     return (
