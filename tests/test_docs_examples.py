@@ -180,16 +180,17 @@ def _start_until_ready(block: Block, command: str, checkout: Checkout, timeout: 
 
 
 def _lines(stream: IO[str], deadline: float) -> Iterator[str]:
-    import selectors
+    # A reader thread: select() on the pipe misses lines already read into the text wrapper's buffer.
+    import queue
+    import threading
 
-    selector = selectors.DefaultSelector()
-    selector.register(stream, selectors.EVENT_READ)
-    while time.monotonic() < deadline:
-        if selector.select(timeout=max(0.0, deadline - time.monotonic())):
-            line = stream.readline()
-            if not line:
-                return
-            yield line
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            yield lines.get(timeout=left)
+        except queue.Empty:
+            return
 
 
 def test_the_pages_state_the_convention_and_every_skip_gives_a_reason() -> None:
