@@ -67,11 +67,16 @@ class Sandboxes:
         }
 
     def connection_env(self) -> dict[str, str]:
-        """``AIRFLOW_CONN_*`` variables for every connection the example pipelines use."""
+        """``AIRFLOW_CONN_*`` variables for every connection the example pipelines use, and for the default
+        connection of every source type (what a config that names no ``connection_id`` gets)."""
         env: dict[str, str] = {}
         for org in ("warbyparker", "condenast"):
             user, token = self.gladly.credentials.get(org, GLADLY_CREDENTIALS[org])
             env[f"AIRFLOW_CONN_GLADLY_{org.upper()}"] = _conn("http", self.gladly.url, user, token)
+        # gladly_default belongs to no client (connection_rules): in the sandbox it reaches the organization
+        # of GLADLY_DEFAULT_ORG, so the seed's example and a fresh `xo new pipeline` run as written.
+        user, token = self.gladly.credentials.get(GLADLY_DEFAULT_ORG, GLADLY_CREDENTIALS[GLADLY_DEFAULT_ORG])
+        env["AIRFLOW_CONN_GLADLY_DEFAULT"] = _conn("http", self.gladly.url, user, token)
         env["AIRFLOW_CONN_BAMBOOHR_DEFAULT"] = _conn("http", self.bamboohr.url, password=self.tokens["bamboohr"])
         env["AIRFLOW_CONN_GMAIL_DEFAULT"] = _conn(
             _conn_type("gmail_attachment"), self.gmail.url, password=self.tokens["gmail"]
@@ -94,6 +99,9 @@ class Sandboxes:
     def stop(self) -> None:
         self._stack.close()
 
+
+GLADLY_DEFAULT_ORG = "warbyparker"
+"""The simulated Gladly organization that the connection ``gladly_default`` reaches."""
 
 SANDBOX_TOKENS: dict[str, str] = {
     "bamboohr": BAMBOOHR_KEY,

@@ -1,0 +1,1 @@
+.venv/bin/xo-sandbox demo --date 2025-01-15                  # make demo, for one logical date
