@@ -3,11 +3,12 @@
 Every model, snapshot and data test dbt finds in apps/dbt is compiled for the profile's Snowflake target
 (`XO_ENV=dev`) with `dbt compile --no-introspect --no-populate-cache`: dbt-snowflake renders every macro for
 Snowflake but never opens a connection, so no account is needed (the log proves it). The compiled SQL must then
-read as Snowflake SQL: it parses in sqlglot's snowflake dialect, starts like a Snowflake statement, and calls only
-functions and types Snowflake has. sqlglot alone accepts most DuckDB-only SQL (an unknown function parses as an
-anonymous call), hence the function and type lists below; a model that needs a function missing from them is
-either DuckDB-only SQL to move into an adapter-dispatched macro (macros/timestamps.sql, macros/parse_text.sql)
-or a Snowflake function to add here after checking https://docs.snowflake.com/en/sql-reference/functions-all.
+read as Snowflake SQL: it parses in sqlglot's snowflake dialect, starts like a Snowflake statement, calls only
+functions and types Snowflake has, and quotes no name in lower case (DuckDB would find the column, Snowflake
+not). sqlglot alone accepts most DuckDB-only SQL (an unknown function parses as an anonymous call), hence the
+function and type lists below; a model that needs a function missing from them is either DuckDB-only SQL to
+move into an adapter-dispatched macro (macros/timestamps.sql, macros/parse_text.sql) or a Snowflake function to
+add here after checking https://docs.snowflake.com/en/sql-reference/functions-all.
 
 The `replace_window` incremental strategy (macros/replace_window.sql) is rendered the way dbt-snowflake's
 incremental materialization calls it, for a sample model, and its statements are checked the same way.
@@ -88,6 +89,11 @@ def snowflake_sql_problems(sql: str) -> list[str]:
         for data_type in statement.find_all(exp.DataType):
             if data_type.this not in SNOWFLAKE_TYPES:
                 problems.append(f"type {data_type.sql()} is not a Snowflake type")
+        # DuckDB matches a quoted name to a column whatever its case; Snowflake only to that exact case, and
+        # every column here is upper case (BRONZE standardizes them, unquoted names are upper-cased).
+        for identifier in statement.find_all(exp.Identifier):
+            if identifier.quoted and identifier.this != identifier.this.upper():
+                problems.append(f'quoted name "{identifier.this}" is not upper case: Snowflake would not find it')
     return problems
 
 
@@ -242,6 +248,7 @@ def test_replace_window_statements_are_snowflake_sql(compiled: Compiled, tmp_pat
         ("select cast(a as hugeint) from t", "type INT128 is not a Snowflake type"),
         ("select cast(a as uuid) from t", "type UUID is not a Snowflake type"),
         ("select a from t where", "does not parse as Snowflake SQL"),
+        ('select "event_at" from t', 'quoted name "event_at" is not upper case'),
     ],
 )
 def test_duckdb_only_sql_is_rejected(sql: str, problem: str) -> None:
