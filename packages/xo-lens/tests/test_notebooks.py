@@ -73,14 +73,24 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+PROBE = """
+import datetime as _dt
+import json as _json
+import sys as _sys
+
+
+def _records(frame):
+    dates = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, _dt.date)).any()]
+    return _json.loads(frame.astype({c: str for c in dates}).to_json(orient="records"))
+
+
+print(_json.dumps({"sys_prefix": _sys.prefix, "tables": {name: _records(globals()[name]) for name in %r}}))
+"""
+
+
 def _probe(names: Sequence[str]) -> str:
-    """A cell that prints the notebook's tables (dates as text) and the kernel's Python as one JSON line."""
-    return (
-        "import json as _json, sys as _sys\n"
-        "print(_json.dumps({'sys_prefix': _sys.prefix, 'tables': {_n: _json.loads(globals()[_n].astype("
-        "{_c: str for _c in globals()[_n].columns if str(_c).endswith(('_DATE', '_DAY'))})"
-        f".to_json(orient='records')) for _n in {list(names)!r}}}}}))"
-    )
+    """A cell that prints the notebook's tables (dates as ISO text) and the kernel's Python as one JSON line."""
+    return PROBE % list(names)
 
 
 def _kernel_manager(tmp: Path) -> AsyncKernelManager:
