@@ -71,6 +71,11 @@ dashboard: $(VENV_STAMP) ## the xo-lens dashboards on http://127.0.0.1:8501 (run
 	$(RUN) streamlit run packages/xo-lens/src/xo_lens/app.py --server.headless true --server.address 127.0.0.1 \
 		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
 
+.PHONY: notebooks
+notebooks: $(VENV_STAMP) ## run the xo-lens notebooks on the warehouse (make demo first); copies in $XO_HOME/notebooks
+	@out="$${XO_HOME:-$(CURDIR)/.xo}/notebooks"; mkdir -p "$$out" && cp packages/xo-lens/notebooks/*.ipynb "$$out"/ && \
+		$(RUN) jupyter execute --inplace --kernel_name=python3 "$$out"/*.ipynb && echo "Executed notebooks: $$out"
+
 .PHONY: airflow
 airflow: $(VENV_STAMP) ## Airflow's scheduler, UI on http://127.0.0.1:8080, the simulators (Ctrl-C stops)
 	$(RUN) xo-sandbox airflow --port 8080
