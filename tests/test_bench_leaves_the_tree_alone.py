@@ -57,6 +57,7 @@ def _snapshot() -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # dag_parse starts Airflow ~17 times even when quick: > 10 min at a load average of 25
 @pytest.mark.parametrize("name", _benchmarks())
 def test_a_quick_benchmark_run_changes_nothing_in_the_checkout(name: str, tmp_path: Path) -> None:
     before = _snapshot()
