@@ -243,6 +243,8 @@ def run(variants: tuple[str, ...] = (), rounds: int = ROUNDS) -> list[dict[str, 
                 "rows_per_s": round(rows / seconds),
                 "mb_per_s": round(size / 1e6 / seconds, 1),
                 "cores_used": round(float(best["cpu"]) / seconds, 2),
+                # CPU seconds (every thread) hardly depend on how busy the machine is; wall seconds do.
+                "cpu_seconds": [round(float(m["cpu"]), 1) for m, _ in measured],
                 "peak_rss_mb": round(max(peak for _, peak in measured)),
                 "wrong_row_numbers": None if None in wrong else max(w for w in wrong if w is not None),
             }
