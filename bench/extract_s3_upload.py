@@ -10,10 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import rate_row, run_measured
+from bench.measure import QUICK, rate_row, run_measured
 from xo_core.storage.local import LocalObjectStore
 
-ROWS = 1_000_000
+ROWS = 2_000 if QUICK else 1_000_000
 
 _CHILD = """
 import sys

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import tempfile
 
-from bench.measure import rate_row, run_child
+from bench.measure import QUICK, rate_row, run_child
 
-ROWS = 100_000
+ROWS = 500 if QUICK else 100_000
 _CHILD = r"""
 import json, sys, time
 from datetime import UTC, datetime

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.measure import RESULT_MARKER, rate_row, run_child
+from bench.measure import QUICK, RESULT_MARKER, rate_row, run_child
 
-VOLUME_SCALE = 20.0  # about 6,000 messages a day
-DAYS = 7
+VOLUME_SCALE = 1.0 if QUICK else 20.0  # 20: about 6,000 messages a day
+DAYS = 1 if QUICK else 7
 TZ_NAME = "America/New_York"
 
 

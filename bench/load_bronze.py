@@ -1,22 +1,20 @@
 """Benchmark: the BRONZE full-refresh load into DuckDB against DuckDB's own CTAS, on one ~1 GB CSV.
 
-The file (bench/data/, git-ignored, made once by DuckDB): 5 M rows of the 15 ContactTimestampsReport columns,
-agent names with commas (quoted), and every 50th row a field with a newline and doubled quotes in it. Its
-``Timestamp`` is the load's check: row i (1-based) has ``BASE + (i - 1) ms``, so a file row number is right
-exactly when ``_XO_FILE_ROW_NUMBER - 1`` equals that offset, for every row.
+The file (bench/data/, git-ignored, made once by DuckDB in a child process): 5 M rows of the 15
+ContactTimestampsReport columns, agent names with commas (quoted), and every 50th row a field with a newline and
+doubled quotes in it. Its ``Timestamp`` is the load's check: row i (1-based) has ``BASE + (i - 1) ms``, so a file
+row number is right exactly when ``_XO_FILE_ROW_NUMBER - 1`` equals that offset, for every row.
+``XO_BENCH_QUICK=1``: 20,000 rows and one round (for tests), nothing saved.
 
-Each variant runs in a fresh child process (its own peak RSS via ``os.wait4``) into a fresh DuckDB file, after
-the CSV was read once so the page cache is warm. The variants:
+Each variant runs in a fresh child process (its own peak RSS, see bench/measure.py) into a fresh DuckDB file,
+after the CSV was read once so the page cache is warm; the variants are taken in turn, round after round. They:
 
 - ``ctas_all_varchar``: ``CREATE TABLE AS SELECT * FROM read_csv(path, all_varchar=true)`` (the yardstick);
-- ``bronze_full_refresh``: ``DuckDBWarehouse.load_full_refresh`` (BEGIN; TRUNCATE; INSERT … WITH ORDINALITY;
-  COMMIT, plus the ledger);
-- ``insert_without_row_number``: the load's INSERT with the row number left NULL (how much the number costs);
-- ``two_step_rowid_temp`` / ``_table``: an alternative numbering (``_two_step_rowid``): the parallel scan into
-  a fresh staging table first, then the INSERT numbers rows by that table's ``rowid`` (no window operator, so
-  both steps run on every core), the staging table in memory (TEMP) or in the database file (``_table``, run
-  only when named in ``XO_BENCH_LOAD_VARIANTS``). Checked for correctness like the others; not a change to
-  xo_core.
+- ``bronze_full_refresh``: ``DuckDBWarehouse.load_full_refresh`` as shipped (BEGIN; TRUNCATE; parallel INSERT;
+  UPDATE of the file row numbers from the rows' insertion order; row-count check; COMMIT; plus the ledger);
+- ``insert_without_row_number``: the load's INSERT with the row number left NULL (what the number costs);
+- ``one_step_ordinality``: the previous loader, numbering inside the INSERT with ``WITH ORDINALITY`` (a
+  streaming window: the whole pipeline on one thread), kept for comparison.
 """
 
 from __future__ import annotations
@@ -30,21 +28,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.measure import RESULT_MARKER, print_table, run_child, save_rows
+from bench.measure import DATA_ROOT, QUICK, RESULT_MARKER, print_table, run_child, run_measured, save_rows
 from xo_sandbox.gladly.reports import CONTACT_TIMESTAMPS_COLUMNS
 
 if TYPE_CHECKING:
-    import duckdb
+    from xo_core.warehouse.base import LoadRequest
 
-    from xo_core.warehouse.base import LoadFile, LoadRequest
-    from xo_core.warehouse.plan import FullRefreshPlan
-
-DATA = Path(__file__).parent / "data"
-CSV_PATH = DATA / "contact_timestamps_5m.csv"
+DATA = DATA_ROOT
+# XO_BENCH_ROWS: a smaller file when the machine is too busy for 5 M rows in the time there is.
+ROWS = int(os.environ.get("XO_BENCH_ROWS", "20000" if QUICK else "5000000"))
+CSV_PATH = DATA / ("contact_timestamps_5m.csv" if ROWS == 5_000_000 else f"contact_timestamps_{ROWS}.csv")
 RESULTS = Path(__file__).parent / "results" / "load_bronze.json"
-ROUNDS = 2
+ROUNDS = int(os.environ.get("XO_BENCH_ROUNDS", "1" if QUICK else "3"))
 
-ROWS = 5_000_000
 BASE = "2025-01-14 05:00:00"  # the first row's Timestamp (UTC); row i is BASE + (i - 1) ms
 # The 15 ContactTimestampsReport columns, as the Gladly simulator serves them.
 HEADER = CONTACT_TIMESTAMPS_COLUMNS
@@ -62,9 +58,15 @@ def _pick(options: tuple[str, ...], salt: int) -> str:
 
 
 def ensure_csv() -> Path:
-    """Make bench/data/contact_timestamps_5m.csv unless it is there (about 1.1 GB, a minute)."""
-    if CSV_PATH.is_file():
-        return CSV_PATH
+    """Make bench/data/contact_timestamps_5m.csv unless it is there (about 1.1 GB, a minute), in a child process:
+    DuckDB's memory would otherwise stay with this process (and with every child it starts)."""
+    if not CSV_PATH.is_file():
+        run_measured("from bench.load_bronze import write_csv; write_csv()")
+    return CSV_PATH
+
+
+def write_csv() -> None:
+    """Write the benchmark's CSV (see the module docstring); only a complete file gets its real name."""
     import duckdb
 
     names = ("Lee, Sam", "Okafor, Ada", "García, Lucía", "O'Brien, Pat", "Nguyen, Bao", "Smith, Jo")
@@ -84,13 +86,12 @@ def ensure_csv() -> Path:
             CASE WHEN i % 5 = 4 THEN {_id("ff")} END AS "Fulfilled by Contact ID"
         FROM range({ROWS}) AS r(i) ORDER BY i
     """
-    DATA.mkdir(exist_ok=True)
-    partial = CSV_PATH.with_suffix(".partial")
+    DATA.mkdir(parents=True, exist_ok=True)
+    unfinished = CSV_PATH.with_suffix(".partial")
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
-        connection.execute(f"COPY ({select}) TO '{partial}' (HEADER, DELIMITER ',', QUOTE '\"')")
-    partial.rename(CSV_PATH)  # only a complete file gets the real name
-    return CSV_PATH
+        connection.execute(f"COPY ({select}) TO '{unfinished}' (HEADER, DELIMITER ',', QUOTE '\"')")
+    unfinished.rename(CSV_PATH)
 
 
 def warm_cache(path: Path) -> None:
@@ -165,82 +166,47 @@ def _bronze(home: Path, csv_path: Path) -> Outcome:
     return result.rows_loaded, watch, int(wrong)
 
 
-def _hand_made(home: Path, csv_path: Path, *, number_rows: bool, stage_in_memory: bool = True) -> Outcome:
-    """The load's table and INSERT, without the ledger; numbered by staging rowid, or not numbered at all."""
+def _hand_made(home: Path, csv_path: Path, *, ordinality: bool) -> Outcome:
+    """The load's table and one INSERT in BEGIN/TRUNCATE/COMMIT, without the ledger: the file row number left
+    NULL, or numbered in the INSERT by ``WITH ORDINALITY`` (the loader before issue 15)."""
     from datetime import UTC, datetime
 
     import duckdb
 
+    from xo_core.identifiers import quote_identifier
     from xo_core.warehouse.duckdb.csv_files import read_csv_call
     from xo_core.warehouse.plan import plan_full_refresh
 
     plan = plan_full_refresh(_request(csv_path), load_id="bench", loaded_at=datetime.now(UTC))
     file = plan.files[0]
+    source = read_csv_call(plan.columns)
+    number = "NULL"
+    if ordinality:
+        number = '"_XO_FILE_ROW_NUMBER"'
+        alias = ", ".join([*(quote_identifier(c) for c in plan.columns), number])
+        source += f" WITH ORDINALITY AS _xo_src({alias})"
+    sql = (
+        f"INSERT INTO {plan.target} ({plan.insert_column_list()})"
+        f" SELECT {plan.source_column_list()}, {plan.metadata_select(number)} FROM {source}"
+    )
     with duckdb.connect(str(home / "BENCH_DB.duckdb")) as connection:
         connection.execute(plan.create_schema_sql())
         connection.execute(plan.create_table_sql())
         watch = Watch().start()
-        if number_rows:
-            inserted = _two_step_rowid(connection, plan, file, in_memory=stage_in_memory)
-        else:
-            sql = (
-                f"INSERT INTO {plan.target} ({plan.insert_column_list()})"
-                f" SELECT {plan.source_column_list()}, {plan.metadata_select('NULL')}"
-                f" FROM {read_csv_call(plan.columns)}"
-            )
-            connection.execute("BEGIN")
-            connection.execute(plan.truncate_sql())
-            inserted = connection.execute(sql, [*plan.metadata_values(file), file.uri]).fetchall()[0][0]
-            connection.execute("COMMIT")
+        connection.execute("BEGIN")
+        connection.execute(plan.truncate_sql())
+        inserted = connection.execute(sql, [*plan.metadata_values(file), file.uri]).fetchall()[0][0]
+        connection.execute("COMMIT")
         watch.stop()
-        wrong = connection.execute(_check_sql(plan.target)).fetchall()[0][0] if number_rows else None
+        wrong = connection.execute(_check_sql(plan.target)).fetchall()[0][0] if ordinality else None
     return int(inserted), watch, wrong
 
 
-def _two_step_rowid(
-    connection: duckdb.DuckDBPyConnection, plan: FullRefreshPlan, file: LoadFile, *, in_memory: bool
-) -> int:
-    """Parallel scan into a fresh staging table, then BEGIN; TRUNCATE; INSERT numbered by rowid + 1; COMMIT.
-
-    The window operator that WITH ORDINALITY needs is what serialises the one-step INSERT (the whole
-    pipeline, CSV parsing included, runs on one thread); ``rowid`` is a plain scan column, so both steps
-    run on every core. A committed fresh table's rowids are 0..n-1 in insertion order, and with
-    preserve_insertion_order (the default) a parallel CTAS inserts in file order. The staging table is
-    made BEFORE the transaction on purpose: inside one, its rows are transaction-local and their rowids
-    start at 2**55 (measured), which is the "wrong numbering" the backend's comment records.
-    ``in_memory``: a TEMP table (RAM, spilled past the memory limit) or a table in the database file.
-    """
-    from xo_core.identifiers import qualified_name
-    from xo_core.warehouse.duckdb.csv_files import read_csv_call
-
-    stage = "_xo_stage" if in_memory else f"{qualified_name(plan.database, 'XO_META')}._XO_STAGE"
-    if not in_memory:
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified_name(plan.database, 'XO_META')}")
-    kind = "TEMP TABLE" if in_memory else "TABLE"
-    connection.execute(f"CREATE OR REPLACE {kind} {stage} AS SELECT * FROM {read_csv_call(plan.columns)}", [file.uri])
-    try:
-        sql = (
-            f"INSERT INTO {plan.target} ({plan.insert_column_list()})"
-            f" SELECT {plan.source_column_list()}, {plan.metadata_select('rowid + 1')} FROM {stage}"
-        )
-        connection.execute("BEGIN")
-        connection.execute(plan.truncate_sql())
-        inserted = connection.execute(sql, plan.metadata_values(file)).fetchall()[0][0]
-        connection.execute("COMMIT")
-    finally:
-        connection.execute(f"DROP TABLE IF EXISTS {stage}")
-    return int(inserted)
-
-
-# Run only when named in XO_BENCH_LOAD_VARIANTS: measured at 0.5x the CTAS, it is no candidate, and it would
-# push a full run past ten minutes on a busy machine.
-SLOW_VARIANTS = ("two_step_rowid_table",)
 VARIANTS: dict[str, Callable[[Path, Path], Outcome]] = {
     "ctas_all_varchar": _ctas,
     "bronze_full_refresh": _bronze,
-    "insert_without_row_number": partial(_hand_made, number_rows=False),
-    "two_step_rowid_temp": partial(_hand_made, number_rows=True),
-    "two_step_rowid_table": partial(_hand_made, number_rows=True, stage_in_memory=False),
+    "insert_without_row_number": partial(_hand_made, ordinality=False),
+    "one_step_ordinality": partial(_hand_made, ordinality=True),
 }
 
 
@@ -258,7 +224,7 @@ def run(variants: tuple[str, ...] = (), rounds: int = ROUNDS) -> list[dict[str, 
     warm_cache(path)
     runs: dict[str, list[tuple[dict[str, float], float]]] = {}
     for _ in range(rounds):
-        for variant in variants or tuple(v for v in VARIANTS if v not in SLOW_VARIANTS):
+        for variant in variants or tuple(VARIANTS):
             with tempfile.TemporaryDirectory(dir=DATA) as home:
                 code = f"from bench.load_bronze import child; child({variant!r}, {home!r})"
                 runs.setdefault(variant, []).append(run_child(code))
@@ -277,24 +243,41 @@ def run(variants: tuple[str, ...] = (), rounds: int = ROUNDS) -> list[dict[str, 
                 "rows_per_s": round(rows / seconds),
                 "mb_per_s": round(size / 1e6 / seconds, 1),
                 "cores_used": round(float(best["cpu"]) / seconds, 2),
+                # CPU seconds (every thread) hardly depend on how busy the machine is; wall seconds do.
+                "cpu_seconds": [round(float(m["cpu"]), 1) for m, _ in measured],
                 "peak_rss_mb": round(max(peak for _, peak in measured)),
                 "wrong_row_numbers": None if None in wrong else max(w for w in wrong if w is not None),
             }
         )
     base = next((r for r in results if r["benchmark"] == "load_ctas_all_varchar"), None)
-    for row in results:
-        if base is not None:
+    ctas_runs = runs.get("ctas_all_varchar")
+    for row, measured in zip(results, runs.values(), strict=True):
+        if base is not None and ctas_runs is not None:
             row["ratio_to_ctas"] = round(float(str(row["rows_per_s"])) / float(str(base["rows_per_s"])), 2)
+            # Round by round (the CTAS and the variant ran minutes apart at most): less exposed to a burst of
+            # other work than the ratio of the two bests.
+            per_round = [c["seconds"] / m["seconds"] for (c, _), (m, _) in zip(ctas_runs, measured, strict=True)]
+            row["ratio_per_round"] = [round(r, 2) for r in per_round]
     return results
 
 
 def main() -> None:
-    """Run every variant (or those named in XO_BENCH_LOAD_VARIANTS, comma-separated); print and save the rows."""
+    """Run every variant (or those named in XO_BENCH_LOAD_VARIANTS, comma-separated); print the rows, and save
+    them with the run's conditions when the CTAS and the BRONZE load were both among them."""
     chosen = tuple(v for v in os.environ.get("XO_BENCH_LOAD_VARIANTS", "").split(",") if v)
+    load_at_start = os.getloadavg()
     rows = run(chosen)
     print_table(rows)
-    if not chosen:  # only a full run replaces the committed figures
-        save_rows(rows, RESULTS)
+    conditions = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": [round(x, 2) for x in load_at_start],
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
+        "rounds": ROUNDS,
+    }
+    print(conditions)
+    if not chosen or {"ctas_all_varchar", "bronze_full_refresh"} <= set(chosen):  # the headline comparison
+        save_rows(rows, RESULTS, conditions={**conditions, "rows": ROWS, "variants": list(chosen or VARIANTS)})
 
 
 if __name__ == "__main__":

@@ -1,9 +1,15 @@
 """A benchmark's work in a fresh child Python, measured by that child's own peak RSS; its rows as a table.
 
-Peak RSS comes from ``os.wait4`` on the one child (its own ``ru_maxrss``), not ``RUSAGE_CHILDREN``: that is the
-largest child this process has waited for so far, so a second measurement would report the first one's peak.
-On Linux the figure is never below this process's own RSS when it started the child (exec keeps the high-water
-mark of the memory it replaces), so a large parent (a simulator in a thread here) floors it.
+Peak RSS is the child's ``VmHWM`` (/proc/self/status), read by the child itself at its end: the high-water
+mark of its own address space since it was exec'd, every thread included. Not ``ru_maxrss``: on Linux exec
+keeps the high-water mark of the memory it replaces, so a child's ``ru_maxrss`` (from ``os.wait4`` or its own
+``RUSAGE_SELF``) is never below its parent's RSS when it was started; a parent that made the 1 GB CSV with
+DuckDB had every load variant report its 3.6 GB. ``RUSAGE_CHILDREN`` is worse still: the largest child
+waited for so far.
+
+Where benchmarks write: ``DATA_ROOT`` (``XO_BENCH_DATA``, default bench/data/, git-ignored) and the temp
+folder; bench/results/ only through ``save_rows``, which a quick run (``XO_BENCH_QUICK=1``: tiny sizes, for
+tests and trying things out) never calls through to.
 """
 
 from __future__ import annotations
@@ -12,21 +18,46 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 RESULT_MARKER = "BENCH-RESULT"
+QUICK = os.environ.get("XO_BENCH_QUICK", "") == "1"
+DATA_ROOT = Path(os.environ.get("XO_BENCH_DATA") or Path(__file__).parent / "data")
+
+# Runs the benchmark's code (argv[1]) as ``python -c`` would, with argv[3:] as its arguments, then writes its
+# own VmHWM in KiB to the file descriptor argv[2] (also after a failure, so the parent never blocks on it).
+_PEAK_WRAPPER = """
+import os, sys
+code, peak_fd = sys.argv[1], int(sys.argv[2])
+sys.argv = ["-c", *sys.argv[3:]]
+try:
+    exec(compile(code, "<benchmark child>", "exec"), {"__name__": "__main__"})
+finally:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    os.write(peak_fd, peak.encode())
+    os.close(peak_fd)
+"""
 
 
 def run_measured(code: str, *args: str) -> tuple[str, float]:
-    """Run ``python -c code *args``: its stdout and its peak RSS in MB; RuntimeError when it fails."""
-    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait for it again
+    """Run ``python -c code *args``: its stdout and its own peak RSS (VmHWM) in MB; RuntimeError when it fails."""
+    read_end, write_end = os.pipe()
+    try:
+        command = [sys.executable, "-c", _PEAK_WRAPPER, code, str(write_end), *args]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, pass_fds=(write_end,))
+        os.close(write_end)
+        write_end = -1
+        out, _ = process.communicate()
+        peak_kib = os.read(read_end, 64).decode()
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
     if process.returncode != 0:
         raise RuntimeError(f"benchmark child failed with exit code {process.returncode}: {code[:200]}")
-    return out, usage.ru_maxrss / 1024  # Linux: ru_maxrss is in KiB
+    return out, int(peak_kib) / 1024
 
 
 def run_child(code: str, *args: str) -> tuple[dict[str, float], float]:
@@ -64,7 +95,12 @@ def print_table(rows: list[dict[str, object]]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
 
 
-def save_rows(rows: list[dict[str, object]], path: Path) -> None:
-    """Write the rows to ``path`` (bench/results/…) as indented JSON."""
+def save_rows(rows: list[dict[str, object]], path: Path, *, conditions: Mapping[str, object] | None = None) -> None:
+    """Write the rows to ``path`` (bench/results/…) as indented JSON, under ``{"conditions", "rows"}`` when the
+    run's conditions (load average, date) are given; a quick run's tiny figures are not kept."""
+    if QUICK:
+        print(f"quick run (XO_BENCH_QUICK=1): not written to {path}")
+        return
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(rows, indent=2) + "\n")
+    data: object = rows if conditions is None else {"conditions": conditions, "rows": rows}
+    path.write_text(json.dumps(data, indent=2) + "\n")

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.load_bronze import DATA, ensure_csv
-from bench.measure import print_table, save_rows
+from bench.measure import QUICK, print_table, save_rows
 from xo_core.staging.copy_and_standardize import copy_and_standardize
 from xo_core.staging.header import peek_header
 from xo_core.storage.base import ObjectStore
@@ -30,7 +30,7 @@ from xo_core.storage.local import LocalObjectStore
 from xo_core.storage.s3 import S3ObjectStore
 
 RESULTS = Path(__file__).parent / "results" / "stage_peek.json"
-REPEATS = {"local": 20, "s3_moto": 5}
+REPEATS = {"local": 2, "s3_moto": 1} if QUICK else {"local": 20, "s3_moto": 5}
 INGEST, STAGE = "ingest", "stage"
 
 

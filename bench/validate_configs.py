@@ -14,11 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.measure import print_table, save_rows
+from bench.measure import DATA_ROOT, QUICK, print_table, save_rows
 
-PIPELINES = int(os.environ.get("XO_BENCH_PIPELINES", "1000"))
-REPEATS = int(os.environ.get("XO_BENCH_REPEATS", "3"))
-DATA = Path(__file__).parent / "data" / "validate_configs"
+PIPELINES = int(os.environ.get("XO_BENCH_PIPELINES", "12" if QUICK else "1000"))
+REPEATS = int(os.environ.get("XO_BENCH_REPEATS", "1" if QUICK else "3"))
+DATA = DATA_ROOT / "validate_configs"
 CLI = Path(sys.executable).parent / "xo-foundry"
 # Nine levels of nine aliases: 9**9 values when walked as a tree (what made validate run past 4.5 GB).
 BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(

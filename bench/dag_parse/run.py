@@ -19,18 +19,24 @@ from bench.dag_parse.dagfactory_layouts import write_callables
 from bench.dag_parse.layouts import Corpus, Layout, write_layouts, write_padded_loader
 from bench.dag_parse.pipelines import synthetic_pipelines, write_and_load
 from bench.dag_parse.report import Row, table, verdicts
+from bench.measure import DATA_ROOT, QUICK
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-WORK = REPO_ROOT / "bench" / "data" / "dag_parse"  # git-ignored; kept after the run so the files can be read
+WORK = DATA_ROOT / "dag_parse"  # git-ignored; kept after the run so the files can be read
+# The repository root the generator is given. Never the checkout's: besides the DAG folder it is handed,
+# ``plan_generation``/``write_plan`` write repo-relative files (the dbt sources of every pipeline's BRONZE
+# tables, the config schema, the docs pages), so with the real root a run put the synthetic pipelines'
+# sources into apps/dbt/models/bronze/_sources.yml. The synthetic configs sit where a real config would.
+SANDBOX_REPO = WORK / "repo"
+CONFIGS = SANDBOX_REPO / "apps" / "airflow" / "xo-pipelines" / "configs"
 
 Runs = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Settings:
-    pipelines: int = int(os.environ.get("XO_BENCH_PIPELINES", "200"))
-    dagbag_repeats: int = int(os.environ.get("XO_BENCH_REPEATS", "5"))
-    processor_repeats: int = int(os.environ.get("XO_BENCH_PROCESSOR_REPEATS", "3"))
+    pipelines: int = int(os.environ.get("XO_BENCH_PIPELINES", "6" if QUICK else "200"))
+    dagbag_repeats: int = int(os.environ.get("XO_BENCH_REPEATS", "1" if QUICK else "5"))
+    processor_repeats: int = int(os.environ.get("XO_BENCH_PROCESSOR_REPEATS", "1" if QUICK else "3"))
 
 
 def _kilobytes(dags_dir: Path) -> int:
@@ -79,7 +85,7 @@ def main() -> None:
     lib = WORK / "lib"
     write_callables(lib)
     synthetic = synthetic_pipelines(settings.pipelines)
-    corpus = Corpus(synthetic, write_and_load(synthetic, WORK / "configs"), REPO_ROOT)
+    corpus = Corpus(synthetic, write_and_load(synthetic, CONFIGS), SANDBOX_REPO)
     victim = synthetic[len(synthetic) // 2].dag_id
     layouts = write_layouts(corpus, WORK / "layouts")
     broken = [

@@ -1,8 +1,9 @@
 """The one transaction protocol of a full-refresh load, shared by every backend.
 
     ledger STARTED (autocommit) → check files → DDL (schema, table, new columns; never inside the
-    transaction: in Snowflake any DDL commits it) → BEGIN → TRUNCATE → one INSERT per file (or the
-    session's own ``load_files``: Snowflake's COPY naming every file) →
+    transaction: in Snowflake any DDL commits it) → BEGIN → TRUNCATE → one ``load_file`` per file (DuckDB:
+    an INSERT, then an UPDATE numbering the file's rows) or the session's own ``load_files`` (Snowflake's
+    COPY naming every file) →
     rows loaded == rows expected? → ledger SUCCEEDED → COMMIT
 
 On any error after BEGIN the runner sends an explicit ROLLBACK before anything else: Snowflake keeps a transaction

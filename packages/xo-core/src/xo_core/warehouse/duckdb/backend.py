@@ -16,14 +16,15 @@ from typing import Any
 import duckdb
 
 from xo_core.errors import ConfigError
-from xo_core.identifiers import qualified_name, quote_identifier, validate_identifier
+from xo_core.identifiers import qualified_name, validate_identifier
 from xo_core.warehouse import ledger
 from xo_core.warehouse.base import LedgerRow, LoadFile, LoadRequest, LoadResult
 from xo_core.warehouse.duckdb.connecting import connect_with_retry
-from xo_core.warehouse.duckdb.csv_files import check_csv_file, read_csv_call
+from xo_core.warehouse.duckdb.csv_files import check_csv_file
+from xo_core.warehouse.duckdb.file_rows import insert_numbered_file
 from xo_core.warehouse.duckdb.locking import DEFAULT_LOCK_TIMEOUT_SECONDS, hold_write_lock
 from xo_core.warehouse.full_refresh import AfterTruncateHook, run_full_refresh
-from xo_core.warehouse.metadata import FILE_ROW_NUMBER, METADATA_COLUMN_NAMES
+from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 from xo_core.warehouse.plan import FullRefreshPlan
 
 DATABASE_SCHEMAS = ("BRONZE", "SILVER", "GOLD", ledger.LEDGER_SCHEMA)
@@ -53,24 +54,8 @@ class DuckDBSession:
             check_csv_file(plan, file)
 
     def load_file(self, plan: FullRefreshPlan, file: LoadFile) -> int:
-        # The file row number: read_csv has no file_row_number option for CSV ("not supported by this
-        # reader" in DuckDB 2.0), so it comes from WITH ORDINALITY, which DuckDB plans as a streaming
-        # row_number() OVER () over the scan. With preserve_insertion_order (the default, never turned
-        # off here) the parallel CSV scan hands rows on in file order, so the ordinality is the data
-        # row's position in the file, counted per record (a quoted newline does not start a row). It
-        # serialises that step to one core (bench/README.md, "load_bronze"; measured here 2.3 s vs
-        # 1.2 s for 3 M rows/258 MB); the cheaper alternatives (a staging table's rowid, numbering after
-        # the insert) depend on storage internals and numbered rows wrongly when tried, so correctness wins.
-        # Naming the ordinality column _XO_FILE_ROW_NUMBER keeps it apart from any source column.
-        row_number = quote_identifier(FILE_ROW_NUMBER.name)
-        source_alias = ", ".join([*(quote_identifier(c) for c in plan.columns), row_number])
-        sql = (
-            f"INSERT INTO {plan.target} ({plan.insert_column_list()})"
-            f" SELECT {plan.source_column_list()}, {plan.metadata_select(row_number)}"
-            f" FROM {read_csv_call(plan.columns)} WITH ORDINALITY AS _xo_src({source_alias})"
-        )
-        rows = self.execute(sql, [*plan.metadata_values(file), file.uri])
-        return int(rows[0][0])
+        # A parallel INSERT, then the file row numbers from the rows' insertion order (file_rows.py).
+        return insert_numbered_file(self, plan, file)
 
     def query_ids(self) -> list[str]:
         return []  # DuckDB has no query ids; Snowflake's backend returns each statement's sfqid
