@@ -150,10 +150,11 @@ def test_evolve_and_warn_load_the_drifted_file_and_record_the_drift_once(
     assert len(rows) == 1 and rows[0][1] > 0
     with DuckDBWarehouse(xo_home).connect_read_only(DB) as connection:
         nulls = connection.execute(
-            f'SELECT count(*) FILTER (WHERE SCORE IS NULL), count(*) FILTER (WHERE REGION IS NULL) FROM "{DB}"."BRONZE"."{TABLE}"'
+            "SELECT count(*) FILTER (WHERE SCORE IS NULL), count(*) FILTER (WHERE REGION IS NULL)"
+            f' FROM "{DB}"."BRONZE"."{TABLE}"'
         ).fetchone()
     assert nulls is not None and nulls[0] == rows[0][1] and nulls[1] == 0
-    good, drifted = stage_rows(xo_home)
+    drifted = stage_rows(xo_home)[-1]
     assert drifted.status == "SUCCEEDED" and json.loads(drifted.drift or "{}")["on_drift"] == on_drift
     text, table = status(foundry, subprocess_env(xo_home, XO_ENV="local"), xo_home)
     assert f"on_drift {on_drift}" in text and table["column_drift"][0]["added"] == ["SCORE_PCT", "REGION"]
