@@ -48,9 +48,10 @@ def drifted_csv(day: date) -> bytes:
 
 
 def pipeline(contract: dict[str, Any] | None) -> PipelineConfig:
-    """The committed S3-upload pipeline, with ``contract`` on its source."""
+    """The committed S3-upload pipeline with ``contract`` in place of its own (None: no contract block)."""
     config = load_pipeline(DEFAULT_CONFIG_ROOT / "warbyparker" / "s3_uploads.yaml")
     data = config.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["sources"]["qa_scores"].pop("contract", None)
     if contract is not None:
         data["sources"]["qa_scores"]["contract"] = contract
     return PipelineConfig.model_validate(data)

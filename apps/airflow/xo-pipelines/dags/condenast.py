@@ -81,6 +81,7 @@ CONDENAST_EMAIL_REPORT = {
                 "connection_id": "gmail_default",
             },
             "repull": None,
+            "contract": None,
         },
     },
 }
@@ -199,6 +200,7 @@ CONDENAST_GLADLY_DAILY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "contract": None,
         },
     },
 }
@@ -305,6 +307,7 @@ CONDENAST_ROSTER_SHEET = {
                 "connection_id": "google_sheets_default",
             },
             "repull": None,
+            "contract": None,
         },
     },
 }

@@ -74,6 +74,7 @@ CORE_BAMBOOHR_DAILY = {
                 "connection_id": "bamboohr_default",
             },
             "repull": None,
+            "contract": None,
         },
     },
 }
@@ -197,6 +198,7 @@ CORE_BAMBOOHR_HISTORY = {
                 "connection_id": "bamboohr_default",
             },
             "repull": None,
+            "contract": None,
         },
     },
 }

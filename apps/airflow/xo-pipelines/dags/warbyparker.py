@@ -79,6 +79,7 @@ WARBYPARKER_GLADLY_DAILY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "contract": None,
         },
         "work_sessions": {
             "load_strategy": {
@@ -105,6 +106,7 @@ WARBYPARKER_GLADLY_DAILY = {
                 "hours": 0,
                 "minutes": 0,
             },
+            "contract": None,
         },
     },
 }
@@ -234,6 +236,7 @@ WARBYPARKER_GLADLY_INTRADAY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "contract": None,
         },
     },
 }
@@ -340,6 +343,7 @@ WARBYPARKER_ROSTER_SHEET = {
                 "connection_id": "google_sheets_default",
             },
             "repull": None,
+            "contract": None,
         },
     },
 }
@@ -448,6 +452,18 @@ WARBYPARKER_S3_UPLOADS = {
                 "encoding": "utf-8",
             },
             "repull": None,
+            "contract": {
+                "columns": [
+                    "EVALUATION_ID",
+                    "AGENT_EMAIL",
+                    "AGENT_NAME",
+                    "EVALUATED_AT_ET",
+                    "SCORE",
+                    "EVALUATOR",
+                    "COMMENTS",
+                ],
+                "on_drift": "fail",
+            },
         },
     },
 }
@@ -580,6 +596,7 @@ WARBYPARKER_SPROUT_DAILY = {
                 "connection_id": "sprout_default",
             },
             "repull": None,
+            "contract": None,
         },
     },
 }

@@ -30,8 +30,8 @@ class ContractConfig(StrictModel):
     columns: list[ColumnName] | None = Field(
         default=None,
         min_length=1,
-        description="The expected BRONZE columns (standardized names, any order). Without them, the columns of "
-        "the last good load are expected.",
+        description="The expected BRONZE columns (standardized names, any order); without them, the columns of "
+        "the last good load are expected",
     )
     on_drift: OnDrift | None = Field(
         default=None,
