@@ -25,6 +25,7 @@ import snowflake.connector
 from snowflake.connector import SnowflakeConnection
 
 from xo_core.errors import LoadError
+from xo_core.staging.contract import DECLARED, ColumnDrift, last_good_header
 from xo_core.warehouse import ledger
 from xo_core.warehouse.base import LoadFile, LoadRequest
 from xo_core.warehouse.plan import FullRefreshPlan
@@ -228,6 +229,11 @@ def test_step_attempts_and_an_old_ledger_upgraded_on_snowflake(sf_stage: Path, s
     )
     sf_warehouse().record_attempt(DB, attempt)
     sf_warehouse().finish_attempt(DB, "extract-1", status=ledger.FAILED, rows=None, error="TransientError: 503")
+    # The stage records the header it read, and its drift from the contract (header contracts).
+    drift = ColumnDrift("warn", DECLARED, ("CONTACT_ID",), ("CONTACT_ID", "NOTE"))
+    sf_warehouse().record_attempt(DB, dataclasses.replace(attempt, load_id="stage-1", step=ledger.STAGE))
+    header = ledger.Header(columns=("CONTACT_ID", "NOTE"), drift=drift.to_json())
+    sf_warehouse().finish_attempt(DB, "stage-1", status=ledger.SUCCEEDED, rows=1, header=header)
     a = write(sf_stage, "a.csv", "Contact Id,Note\nc-1,x\n")
     sf_warehouse().load_full_refresh(dataclasses.replace(request([a], "run_1"), replay=True))
 
@@ -235,7 +241,11 @@ def test_step_attempts_and_an_old_ledger_upgraded_on_snowflake(sf_stage: Path, s
     assert [(r.run_id, r.step, r.status, r.replay) for r in rows] == [
         ("run_0", "load", "SUCCEEDED", False),
         ("run_1", "extract", "FAILED", False),
+        ("run_1", "stage", "SUCCEEDED", False),
         ("run_1", "load", "SUCCEEDED", True),
     ]
     assert (rows[1].error, rows[1].dag_id, rows[1].window_end) == ("TransientError: 503", "acme_gladly", window[1])
-    assert rows[2].window_start == window[0]
+    assert (rows[2].columns, rows[2].drift and ColumnDrift.from_json(rows[2].drift)) == (["CONTACT_ID", "NOTE"], drift)
+    assert rows[3].window_start == window[0] and rows[3].columns is None
+    # The header of run_1's stage is what the source's next file is checked against.
+    assert last_good_header(rows) == (("CONTACT_ID", "NOTE"), "the header of the last good load (run run_1)")

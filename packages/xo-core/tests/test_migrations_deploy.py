@@ -243,6 +243,9 @@ def test_databases_schemas_and_ledger_exist(migrations_deploys: Deploys, migrati
             ("WINDOW_START", "TIMESTAMP_TZ"),
             ("WINDOW_END", "TIMESTAMP_TZ"),
             ("REPLAY", "BOOLEAN"),
+            # V1.5.0: the header a stage read, and its drift from the contract
+            ("COLUMNS", "TEXT"),
+            ("DRIFT", "TEXT"),
         ]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import AGENT_DAYS, CND, D2, D3, NOW, LensWarehouse, insert_ledger_row, ledger_row
+from conftest import AGENT_DAYS, CND, D2, D3, NOW, WBP, LensWarehouse, insert_ledger_row, ledger_row
 from streamlit.testing.v1 import AppTest
 
 import xo_lens
+from xo_core.staging.contract import DECLARED, ColumnDrift
 from xo_core.warehouse import ledger
 from xo_core.warehouse.duckdb.backend import DuckDBSession
 
@@ -75,7 +76,13 @@ def test_email_daily_shows_the_report_and_tolerates_new_columns(lens_warehouse: 
 
 def test_pipeline_health_flags_the_stale_table_and_the_failure(lens_warehouse: LensWarehouse):
     app = run("pages/pipeline_health.py")
-    assert metrics(app) == {"Tables": "4", "Failed": "1", "Stale": "1", "Rows in last loads": f"{1200 + 40 + 410:,}"}
+    assert metrics(app) == {
+        "Tables": "4",
+        "Failed": "1",
+        "Stale": "1",
+        "Rows in last loads": f"{1200 + 40 + 410:,}",
+        "Drifted headers (7 d)": "0",
+    }
     assert "GLADLY\\_WORK\\_SESSIONS" in app.error[0].value and app.code[0].value == "row count 299 != expected 300"
     assert "SHEETS\\_AGENT\\_ROSTER" in app.warning[0].value
     table = app.dataframe[0].value
@@ -134,3 +141,30 @@ def test_a_load_started_past_the_ledger_timeout_shows_as_abandoned(lens_warehous
     assert states["BRONZE.SPROUT_MESSAGES"] == "loading"
     assert metrics(app)["Failed"] == "2"
     assert any("GMAIL\\_EMAIL\\_REPORT" in e.value and "abandoned" in e.value for e in app.error)
+
+
+def test_a_drifted_header_is_listed_with_its_change_and_policy(lens_warehouse: LensWarehouse):
+    # Written as the stage writes it: a STARTED row, then its end with the header read and the drift (an old
+    # ledger gets the V1.5.0 columns on the way).
+    drift = ColumnDrift("fail", DECLARED, ("EVALUATION_ID", "SCORE"), ("EVALUATION_ID", "SCORE_PCT"))
+    attempt = ledger.Attempt("stage-1", "run-drift", "BRONZE.S3_QA_SCORES", ledger.STAGE, NOW - timedelta(hours=1))
+    header = ledger.Header(columns=drift.found, drift=drift.to_json())
+    with lens_warehouse.warehouse.connect_for_write(WBP, purpose="lens test data") as connection:
+        session = DuckDBSession(connection)
+        ledger.ensure_ledger(session, WBP)
+        ledger.record_attempt(session, WBP, attempt)
+        ledger.record_finished(
+            session, WBP, "stage-1", status=ledger.FAILED, rows_loaded=None, finished_at=NOW, header=header
+        )
+    app = run("pages/pipeline_health.py")
+    assert metrics(app)["Drifted headers (7 d)"] == "1"
+    (table,) = [d.value for d in app.dataframe if "CHANGE" in d.value.columns]
+    assert table.to_dict("records")[0] | {"STARTED_AT": None} == {
+        "DATABASE": WBP,
+        "TABLE_NAME": "BRONZE.S3_QA_SCORES",
+        "STARTED_AT": None,
+        "ON_DRIFT": "fail",
+        "STAGE_STATUS": "FAILED",
+        "CHANGE": "renamed SCORE → SCORE_PCT (expected: the contract in the config)",
+        "RUN_ID": "run-drift",
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import fakesnow
 import pytest
@@ -12,7 +12,7 @@ import snowflake.connector
 from xo_core.credentials import Connection
 from xo_core.environment import environment
 from xo_core.errors import CredentialError
-from xo_lens.query import agent_daily, agents, date_span
+from xo_lens.query import agent_daily, agents, column_drift, date_span
 from xo_lens.readers import SnowflakeReader, reader_for
 
 DB = "WBP_DB"
@@ -56,6 +56,8 @@ def test_the_same_read_functions_answer_from_snowflake(snowflake_gold: Snowflake
     assert sorted(zip(day["AGENT_ID"], day["CONTACTS_HANDLED"], strict=True)) == [("a1", 10), ("b2", 4)]
     one = agent_daily(snowflake_gold, DB, date(2025, 1, 14), date(2025, 1, 15), agent_ids=["a1"])
     assert sum(one["CONTACTS_HANDLED"]) == 22
+    # No ledger with a DRIFT column in this database (INFORMATION_SCHEMA.COLUMNS asked): no drift, no error.
+    assert column_drift(snowflake_gold, [DB], since=datetime(2025, 1, 1, tzinfo=UTC)).empty
 
 
 READER_URI = "snowflake://XO_LENS:reader-pw@/GOLD?account=xo&warehouse=XO_REPORTING_WH_DEV&role={role}"

@@ -81,6 +81,7 @@ CONDENAST_EMAIL_REPORT = {
                 "connection_id": "gmail_default",
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},
@@ -203,6 +204,7 @@ CONDENAST_GLADLY_DAILY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},
@@ -313,6 +315,7 @@ CONDENAST_ROSTER_SHEET = {
                 "connection_id": "google_sheets_default",
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},

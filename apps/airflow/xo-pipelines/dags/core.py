@@ -74,6 +74,7 @@ CORE_BAMBOOHR_DAILY = {
                 "connection_id": "bamboohr_default",
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},
@@ -201,6 +202,7 @@ CORE_BAMBOOHR_HISTORY = {
                 "connection_id": "bamboohr_default",
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": "EMPLOYEE_VERSIONS",
                 "columns": {

@@ -79,6 +79,7 @@ WARBYPARKER_GLADLY_DAILY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},
@@ -109,6 +110,7 @@ WARBYPARKER_GLADLY_DAILY = {
                 "hours": 0,
                 "minutes": 0,
             },
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},
@@ -242,6 +244,7 @@ WARBYPARKER_GLADLY_INTRADAY = {
                 "pool_slots": 2,
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},
@@ -352,6 +355,7 @@ WARBYPARKER_ROSTER_SHEET = {
                 "connection_id": "google_sheets_default",
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {
@@ -467,6 +471,18 @@ WARBYPARKER_S3_UPLOADS = {
                 "encoding": "utf-8",
             },
             "repull": None,
+            "contract": {
+                "columns": [
+                    "EVALUATION_ID",
+                    "AGENT_EMAIL",
+                    "AGENT_NAME",
+                    "EVALUATED_AT_ET",
+                    "SCORE",
+                    "EVALUATOR",
+                    "COMMENTS",
+                ],
+                "on_drift": "fail",
+            },
             "silver": {
                 "model": None,
                 "columns": {},
@@ -603,6 +619,7 @@ WARBYPARKER_SPROUT_DAILY = {
                 "connection_id": "sprout_default",
             },
             "repull": None,
+            "contract": None,
             "silver": {
                 "model": None,
                 "columns": {},

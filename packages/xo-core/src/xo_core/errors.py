@@ -8,7 +8,9 @@
         │                        a silent row cap, a row count that disagrees (fail now)
         ├── CredentialError      a credential was not found; names every place looked
         ├── SourceDataError      a source answered with something that is not the data
-        │                        (error text instead of CSV, a ragged or undecodable file)
+        │   │                    (error text instead of CSV, a ragged or undecodable file)
+        │   └── ContractError    a file's header drifted from its source's column contract
+        │                        and the contract's ``on_drift`` is ``fail``
         ├── InputMissing         an awaited input (an upload, an e-mail) is not there, after
         │                        any wait; ``skip`` says the run of that source is skipped
         └── LoadError            a warehouse load was refused and rolled back
@@ -55,6 +57,10 @@ class CredentialError(TerminalError):
 
 class SourceDataError(TerminalError):
     """A source answered with something that is not the expected data."""
+
+
+class ContractError(SourceDataError):
+    """A staged header drifted from its source's column contract (``on_drift: fail``); nothing was loaded."""
 
 
 class LoadError(TerminalError):

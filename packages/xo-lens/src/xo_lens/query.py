@@ -17,6 +17,7 @@ import pandas as pd
 from xo_core.clients import CLIENTS
 from xo_core.environment import Environment
 from xo_core.identifiers import qualified_name
+from xo_core.staging.contract import ColumnDrift
 from xo_core.warehouse.ledger import LEDGER_SCHEMA, LEDGER_TABLE, SUCCEEDED, reported_status
 from xo_lens.readers import NoDataError, Reader
 
@@ -122,6 +123,14 @@ HEALTH_COLUMNS = [
 ]
 
 
+# Stage attempts whose header drifted from the source's column contract (xo_core.staging.contract), newest first.
+_DRIFT = """
+SELECT TABLE_NAME, RUN_ID, STATUS, STARTED_AT, DRIFT FROM {ledger}
+WHERE DRIFT IS NOT NULL AND STARTED_AT >= ? ORDER BY STARTED_AT DESC
+"""
+DRIFT_COLUMNS = ["DATABASE", "TABLE_NAME", "STARTED_AT", "ON_DRIFT", "STAGE_STATUS", "CHANGE", "RUN_ID"]
+
+
 def client_databases(env: Environment) -> list[str]:
     """The physical database of every client in this environment (``WBP_DB_DEV``... or ``WBP_DB``...)."""
     return [env.database(client.database) for client in CLIENTS.values()]
@@ -164,3 +173,27 @@ def last_loads(
         raise NoDataError(f"no load ledger in {', '.join(databases)}")
     frame = _frame(rows, HEALTH_COLUMNS)
     return frame[HEALTH_COLUMNS]
+
+
+def column_drift(reader: Reader, databases: Sequence[str], *, since: datetime) -> pd.DataFrame:
+    """Every header that drifted from its source's contract since ``since``: what changed, the policy, and
+    whether the stage went on (``evolve``, ``warn``) or failed (``fail``). A ledger from before V1.5.0 has none."""
+    rows: list[dict[str, Any]] = []
+    for database in databases:
+        if not reader.has_column(database, LEDGER_SCHEMA, LEDGER_TABLE, "DRIFT"):
+            continue
+        ledger = qualified_name(database, LEDGER_SCHEMA, LEDGER_TABLE)
+        for row in reader.fetch(database, _DRIFT.format(ledger=ledger), [since]):
+            drift = ColumnDrift.from_json(row["DRIFT"])
+            rows.append(
+                {
+                    "DATABASE": database,
+                    "TABLE_NAME": row["TABLE_NAME"],
+                    "STARTED_AT": row["STARTED_AT"],
+                    "ON_DRIFT": drift.on_drift,
+                    "STAGE_STATUS": row["STATUS"],
+                    "CHANGE": drift.describe(),
+                    "RUN_ID": row["RUN_ID"],
+                }
+            )
+    return _frame(rows, DRIFT_COLUMNS)[DRIFT_COLUMNS]

@@ -43,6 +43,10 @@ class Reader(Protocol):
         """Whether the table (or view) exists; an absent database has no tables."""
         ...
 
+    def has_column(self, database: str, schema: str, table: str, column: str) -> bool:
+        """Whether the table (or view) has the column (a ledger from before a migration may not)."""
+        ...
+
     def fetch(self, database: str, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """The query's rows as dicts keyed by UPPERCASE column name."""
         ...
@@ -53,6 +57,10 @@ class Reader(Protocol):
 _HAS_TABLE_DUCKDB = (
     "SELECT count(*) FROM information_schema.tables"
     " WHERE table_catalog = ? AND upper(table_schema) = ? AND upper(table_name) = ?"
+)
+_HAS_COLUMN_DUCKDB = (
+    "SELECT count(*) FROM information_schema.columns"
+    " WHERE table_catalog = ? AND upper(table_schema) = ? AND upper(table_name) = ? AND upper(column_name) = ?"
 )
 
 
@@ -74,6 +82,12 @@ class DuckDBReader:
         if not self._warehouse().database_path(database).is_file():
             return False
         rows = self.fetch(database, _HAS_TABLE_DUCKDB, [database, schema.upper(), table.upper()])
+        return bool(rows and next(iter(rows[0].values())))
+
+    def has_column(self, database: str, schema: str, table: str, column: str) -> bool:
+        if not self._warehouse().database_path(database).is_file():
+            return False
+        rows = self.fetch(database, _HAS_COLUMN_DUCKDB, [database, schema.upper(), table.upper(), column.upper()])
         return bool(rows and next(iter(rows[0].values())))
 
     def fetch(self, database: str, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -125,6 +139,14 @@ class SnowflakeReader:
             " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = ?"
         )
         rows = self.fetch(database, sql, [schema.upper(), table.upper()])
+        return bool(rows and next(iter(rows[0].values())))
+
+    def has_column(self, database: str, schema: str, table: str, column: str) -> bool:
+        sql = (
+            f'SELECT count(*) FROM "{database}".INFORMATION_SCHEMA.COLUMNS'
+            " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = ? AND UPPER(COLUMN_NAME) = ?"
+        )
+        rows = self.fetch(database, sql, [schema.upper(), table.upper(), column.upper()])
         return bool(rows and next(iter(rows[0].values())))
 
     def fetch(self, database: str, sql: str, params: Sequence[Any] = ()) -> list[Row]:

@@ -116,3 +116,9 @@ def last_loads(
 ) -> pd.DataFrame:
     """Cached ``query.last_loads``."""
     return query.last_loads(_reader, databases, now=now, stale_after=timedelta(hours=stale_hours))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def column_drift(_reader: Reader, reader_key: str, databases: tuple[str, ...], since: datetime) -> pd.DataFrame:
+    """Cached ``query.column_drift``."""
+    return query.column_drift(_reader, databases, since=since)

@@ -1,4 +1,11 @@
 # On a deployment: let the scheduler create one run per logical date of the range (both ends inclusive).
-airflow backfill create --dag-id warbyparker_gladly_daily --from-date 2025-01-13 --to-date 2025-01-15 --max-active-runs 1
-# Rerun dates that already have runs (completed ones too), e.g. after fixing a failed load.
-airflow backfill create --dag-id warbyparker_gladly_daily --from-date 2025-01-13 --to-date 2025-01-15 --reprocess-behavior completed
+# The bounds are instants: give them in the pipeline's time zone, or a plain date means midnight UTC and the
+# last day's run (06:50 New York is 11:50 UTC) falls outside the range.
+airflow backfill create --dag-id warbyparker_gladly_daily \
+  --from-date 2025-01-13T00:00:00-05:00 --to-date 2025-01-15T23:59:59-05:00 --max-active-runs 1 --dry-run
+airflow backfill create --dag-id warbyparker_gladly_daily \
+  --from-date 2025-01-13T00:00:00-05:00 --to-date 2025-01-15T23:59:59-05:00 --max-active-runs 1
+# After a vendor fix, rerun the dates that already have runs too (completed ones included).
+airflow backfill create --dag-id warbyparker_gladly_daily \
+  --from-date 2025-01-13T00:00:00-05:00 --to-date 2025-01-15T23:59:59-05:00 --max-active-runs 1 \
+  --reprocess-behavior completed

@@ -19,7 +19,7 @@ from xo_core.suggest import did_you_mean
 from xo_core.warehouse.metadata import METADATA_COLUMN_NAMES
 
 if TYPE_CHECKING:
-    from xo_core.warehouse.ledger import Attempt
+    from xo_core.warehouse.ledger import Attempt, Header
     from xo_core.warehouse.plan import FullRefreshPlan
 
 LOAD_STRATEGIES = ("full_refresh", "incremental", "historical")
@@ -127,6 +127,8 @@ class LedgerRow:
     window_start: datetime | None = None
     window_end: datetime | None = None
     replay: bool = False
+    columns: list[str] | None = None  # a stage row's standardized header
+    drift: str | None = None  # a stage row's drift from the source's column contract (JSON)
 
     @property
     def seconds(self) -> float | None:
@@ -202,7 +204,14 @@ class Warehouse(Protocol):
         ...
 
     def finish_attempt(
-        self, database: str, load_id: str, *, status: str, rows: int | None, error: str | None = None
+        self,
+        database: str,
+        load_id: str,
+        *,
+        status: str,
+        rows: int | None,
+        error: str | None = None,
+        header: Header | None = None,
     ) -> None:
-        """Set the final status of an attempt's ledger row."""
+        """Set the final status of an attempt's ledger row (and, for a stage attempt, the header it read)."""
         ...

@@ -50,8 +50,8 @@ _COLUMNS = (
     ("FINISHED_AT", "TIMESTAMP WITH TIME ZONE"),
     ("QUERY_IDS", "VARCHAR"),
 )
-# Added by apps/snowflake-schema/migrations/V1.4.0__ledger_steps_and_windows.sql; ensure_ledger adds them to a
-# table created before them, and read_ledger reads them as empty where they are still missing.
+# Added by apps/snowflake-schema/migrations/V1.4.0__ledger_steps_and_windows.sql and later ones; ensure_ledger
+# adds them to a table created before them, and read_ledger reads them as empty where they are still missing.
 ADDED_COLUMNS = (
     ("STEP", "VARCHAR"),
     ("DAG_ID", "VARCHAR"),
@@ -59,6 +59,10 @@ ADDED_COLUMNS = (
     ("WINDOW_START", "TIMESTAMP WITH TIME ZONE"),
     ("WINDOW_END", "TIMESTAMP WITH TIME ZONE"),
     ("REPLAY", "BOOLEAN"),
+    # V1.5.0__ledger_header_contracts.sql: a stage row's standardized header (JSON list) and the drift of that
+    # header from the source's contract (JSON, ``xo_core.staging.contract.ColumnDrift``), when there was one.
+    ("COLUMNS", "VARCHAR"),
+    ("DRIFT", "VARCHAR"),
 )
 _ALL_COLUMNS = (*_COLUMNS, *ADDED_COLUMNS)
 _COLUMN_LIST = ", ".join(name for name, _ in _ALL_COLUMNS)
@@ -81,6 +85,14 @@ class Attempt:
     replay: bool = False
     files: tuple[str, ...] = ()
     expected_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a stage attempt read: the standardized header, and its drift from the contract as JSON (or None)."""
+
+    columns: tuple[str, ...]
+    drift: str | None = None
 
 
 def ledger_table(database: str) -> str:
@@ -140,6 +152,8 @@ def record_attempt(db: ExecutesSql, database: str, attempt: Attempt) -> None:
             attempt.window_start,
             attempt.window_end,
             attempt.replay,
+            None,
+            None,
         ],
     )
 
@@ -159,20 +173,16 @@ def record_finished(
     finished_at: datetime,
     query_ids: Sequence[str] = (),
     error: str | None = None,
+    header: Header | None = None,
 ) -> None:
-    """Set the final status of an attempt's ledger row."""
-    db.execute(
-        f"UPDATE {ledger_table(database)} SET STATUS = ?, ROWS_LOADED = ?, ERROR = ?, FINISHED_AT = ?,"
-        " QUERY_IDS = ? WHERE LOAD_ID = ?",
-        [
-            status,
-            rows_loaded,
-            error[:MAX_ERROR_CHARS] if error else None,
-            finished_at,
-            json.dumps(list(query_ids)),
-            load_id,
-        ],
-    )
+    """Set the final status of an attempt's ledger row; a stage attempt also records the ``header`` it read."""
+    sets = "STATUS = ?, ROWS_LOADED = ?, ERROR = ?, FINISHED_AT = ?, QUERY_IDS = ?"
+    params: list[Any] = [status, rows_loaded, error[:MAX_ERROR_CHARS] if error else None, finished_at]
+    params.append(json.dumps(list(query_ids)))
+    if header is not None:
+        sets += ", COLUMNS = ?, DRIFT = ?"
+        params += [json.dumps(list(header.columns)), header.drift]
+    db.execute(f"UPDATE {ledger_table(database)} SET {sets} WHERE LOAD_ID = ?", [*params, load_id])
 
 
 def reported_status(
@@ -212,7 +222,7 @@ def read_ledger(
 
 def _ledger_row(row: tuple[Any, ...]) -> LedgerRow:
     (load_id, run_id, table_name, files, rows_loaded, expected, status, error, started, finished, qids) = row[:11]
-    step, dag_id, logical_date, window_start, window_end, replay = row[11:]
+    step, dag_id, logical_date, window_start, window_end, replay, columns, drift = row[11:]
     return LedgerRow(
         load_id=load_id,
         run_id=run_id,
@@ -231,4 +241,6 @@ def _ledger_row(row: tuple[Any, ...]) -> LedgerRow:
         window_start=window_start,
         window_end=window_end,
         replay=bool(replay),
+        columns=json.loads(columns) if columns else None,
+        drift=drift,
     )

@@ -4,6 +4,9 @@ A table is *failed* when its latest attempt (of any step) FAILED or was ABANDONE
 timeout: its process died), and *stale* when no successful load reached the window of the last run its schedule
 should have finished: the last fire time more than ``grace`` ago (the run's retries and an hour for the work).
 A manual pipeline is never stale. Either makes the command exit 1, so monitoring can call it.
+
+Recent *column drift* (a stage whose header differed from the source's contract, ``xo_core.staging.contract``) is
+listed too; under ``on_drift: fail`` it also failed the stage, and so the table.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from xo_core.staging.contract import ColumnDrift
 from xo_core.timezones import zone_named
 from xo_core.warehouse import ledger
 from xo_core.warehouse.base import LedgerRow
@@ -40,6 +44,7 @@ class TableStatus:
     expected_window_end: datetime | None
     failures: list[LedgerRow]
     abandoned: list[LedgerRow]
+    drift: list[LedgerRow]  # stage attempts whose header drifted from the contract
 
     @property
     def zone(self) -> ZoneInfo:
@@ -60,6 +65,7 @@ class TableStatus:
             "expected_window_end": _iso(self.expected_window_end, self.zone),
             "recent_failures": [_attempt_json(row, self.zone) for row in self.failures],
             "abandoned": [_attempt_json(row, self.zone) for row in self.abandoned],
+            "column_drift": [_drift_json(row, self.zone) for row in self.drift],
         }
 
 
@@ -97,6 +103,7 @@ def table_status(pipeline: PipelineConfig, found: TableLedger, now: datetime) ->
         expected_window_end=expected_end,
         failures=[r for r in rows if r.status == ledger.FAILED and r.started_at >= since],
         abandoned=[r for r in rows if r.status == ledger.ABANDONED and r.started_at >= since],
+        drift=[r for r in rows if r.drift and r.started_at >= since],
     )
 
 
@@ -128,6 +135,7 @@ def render(statuses: list[TableStatus]) -> str:
             lines.append(f"    stale: no successful load reaches {expected}, the window of the last scheduled run")
         lines.extend(f"    failed: {_describe(row, s.zone)}" for row in s.failures[-5:])
         lines.extend(f"    abandoned: {_describe(row, s.zone)}" for row in s.abandoned[-5:])
+        lines.extend(f"    column drift: {_describe_drift(row, s.zone)}" for row in s.drift[-5:])
     alarming = [s for s in statuses if s.alarming]
     lines.append(f"{len(statuses)} table(s), {len(alarming)} failed or stale")
     return "\n".join(lines) + "\n"
@@ -147,6 +155,26 @@ def _describe(row: LedgerRow, zone: ZoneInfo) -> str:
     if row.error:
         text += f": {row.error.splitlines()[0][:200]}"
     return text
+
+
+def _describe_drift(row: LedgerRow, zone: ZoneInfo) -> str:
+    drift = ColumnDrift.from_json(row.drift or "")
+    return f"{drift.describe()}, on_drift {drift.on_drift}: stage {row.status}, started {_iso(row.started_at, zone)}"
+
+
+def _drift_json(row: LedgerRow, zone: ZoneInfo) -> dict[str, Any]:
+    drift = ColumnDrift.from_json(row.drift or "")
+    return {
+        "run_id": row.run_id,
+        "started_at": _iso(row.started_at, zone),
+        "window_start": _iso(row.window_start, zone),
+        "stage_status": row.status,
+        "on_drift": drift.on_drift,
+        "expected_from": drift.expected_from,
+        "gone": drift.gone,
+        "added": drift.added,
+        "renamed": [list(pair) for pair in drift.renamed],
+    }
 
 
 def _attempt_json(row: LedgerRow, zone: ZoneInfo) -> dict[str, Any]:

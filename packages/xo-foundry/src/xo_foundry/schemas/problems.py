@@ -19,8 +19,12 @@ _NOWHERE = object()  # the type below a key no model declares
 
 
 def _unwrap(tp: Any) -> Any:
+    """``tp`` without ``Annotated``, and ``X | None`` as ``X``: pydantic puts no label in loc for it."""
     while typing.get_origin(tp) is typing.Annotated:
         tp = typing.get_args(tp)[0]
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        return _unwrap(next(a for a in args if a is not type(None)))
     return tp
 
 

@@ -14,6 +14,7 @@ from pydantic import Field, create_model, model_validator
 from xo_core.extractors import ExtractorConfig
 from xo_core.extractors.registry import SourceRegistration, sources
 from xo_foundry.schemas.base import StrictModel
+from xo_foundry.schemas.contract import ContractConfig
 from xo_foundry.schemas.load_strategy import LoadStrategyConfig
 from xo_foundry.schemas.silver import SilverConfig, silver_problems
 from xo_foundry.schemas.time_window import Duration
@@ -42,6 +43,10 @@ class SourceBase(StrictModel):
         description="Also pull this much before the run's window, every run: for sources whose rows move to a "
         "later window or change after their first pull (Gladly work sessions: placed by the contact's end, "
         "after-contact time grows). The load then replaces the widened window (ADR 007).",
+    )
+    contract: ContractConfig | None = Field(
+        default=None,
+        description="The header contract: expected columns and on_drift (fail|evolve|warn), checked at stage time",
     )
     silver: SilverConfig = Field(
         default_factory=SilverConfig,

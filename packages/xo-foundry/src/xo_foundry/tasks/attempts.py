@@ -32,9 +32,11 @@ def is_replay(context: Mapping[str, Any]) -> bool:
 
 @dataclass
 class Outcome:
-    """What the step reports for its ledger row: the rows it wrote."""
+    """What the step reports for its ledger row: the rows it wrote, and (stage) the header it read, which is
+    recorded even when the step then fails (a header its contract refused)."""
 
     rows: int | None = None
+    header: ledger.Header | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,10 @@ def recorded_attempt(
         if failures_only:
             target = _start(run, database, attempt, context)
         if target is not None:
-            _finish(target, attempt, ledger.FAILED, None, f"{type(exc).__name__}: {exc}")
+            _finish(target, attempt, ledger.FAILED, outcome, f"{type(exc).__name__}: {exc}")
         raise
     if target is not None:
-        _finish(target, attempt, ledger.SUCCEEDED, outcome.rows, None)
+        _finish(target, attempt, ledger.SUCCEEDED, outcome, None)
 
 
 def _start(run: TaskRun, database: str, attempt: ledger.Attempt, context: Mapping[str, Any]) -> _Ledger | None:
@@ -86,8 +88,11 @@ def _start(run: TaskRun, database: str, attempt: ledger.Attempt, context: Mappin
     return _Ledger(warehouse, database)
 
 
-def _finish(target: _Ledger, attempt: ledger.Attempt, status: str, rows: int | None, error: str | None) -> None:
+def _finish(target: _Ledger, attempt: ledger.Attempt, status: str, outcome: Outcome, error: str | None) -> None:
+    rows = outcome.rows if status == ledger.SUCCEEDED else None
     try:
-        target.warehouse.finish_attempt(target.database, attempt.load_id, status=status, rows=rows, error=error)
+        target.warehouse.finish_attempt(
+            target.database, attempt.load_id, status=status, rows=rows, error=error, header=outcome.header
+        )
     except Exception as exc:
         log.warning("the ledger row %s could not be marked %s: %s", attempt.load_id, status, exc)

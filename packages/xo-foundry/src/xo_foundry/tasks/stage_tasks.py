@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from xo_foundry.tasks.attempts import Outcome
     from xo_foundry.tasks.runtime import TaskRun
 
 COLUMNS_SUFFIX = ".columns.json"
@@ -15,24 +16,26 @@ COLUMNS_SUFFIX = ".columns.json"
 def stage(
     pipeline: Mapping[str, Any], source_name: str, extracted: Mapping[str, Any], context: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Copy the extracted file (no download), read its header, record original → standard column names.
+    """Copy the extracted file (no download), read its header, check it against the source's column contract,
+    record original → standard column names.
 
-    The attempt is recorded in the ledger, a failed one included (``attempts``)."""
+    The attempt is recorded in the ledger with the header it read, a failed one included (``attempts``)."""
     from xo_core.warehouse.ledger import STAGE
     from xo_foundry.tasks.attempts import recorded_attempt
     from xo_foundry.tasks.runtime import task_run, window_from_xcom
 
     run = task_run(pipeline, source_name, context)
     with recorded_attempt(run, STAGE, window_from_xcom(extracted), context) as outcome:
-        staged = _stage(run, extracted)
+        staged = _stage(run, extracted, context, outcome)
         outcome.rows = int(staged["rows"])
     return staged
 
 
-def _stage(run: TaskRun, extracted: Mapping[str, Any]) -> dict[str, Any]:
+def _stage(run: TaskRun, extracted: Mapping[str, Any], context: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
     from xo_core.errors import SourceDataError
     from xo_core.manifest import Manifest, manifest_key
     from xo_core.staging import copy_and_standardize
+    from xo_foundry.tasks.header_contract import check_contract
     from xo_foundry.tasks.runtime import log
 
     store = run.store()
@@ -52,6 +55,7 @@ def _stage(run: TaskRun, extracted: Mapping[str, Any]) -> dict[str, Any]:
         log.info("staged %s: an empty window (no header, no rows)", store.uri(dst, key))
         return {"bucket": dst, "key": key, "rows": 0, "columns": [], "window": extracted["window"]}
     staged = copy_and_standardize(store, src_bucket, key, dst, key)
+    check_contract(run, staged, context, outcome)  # raises, with the copy deleted, when the contract refuses it
     store.put_bytes(dst, manifest_key(key), manifest.to_json_bytes())
     store.put_bytes(dst, key + COLUMNS_SUFFIX, json.dumps(staged.column_map, indent=2).encode() + b"\n")
     renamed = {o: s for o, s in staged.column_map.items() if o != s}

@@ -1,9 +1,10 @@
 """Pipeline health: the last load of every table in every client database's ledger; stale, failed and abandoned
-(STARTED past the ledger's timeout: the load's process was killed) flagged."""
+(STARTED past the ledger's timeout: the load's process was killed) flagged; headers that drifted from their
+source's column contract in the last week listed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,7 @@ from xo_lens import query, widgets
 
 SHOWN = ["STATE", "DATABASE", "TABLE_NAME", "STATUS", "ROWS_LOADED", "EXPECTED_ROWS", "AGE_HOURS"]
 SHOWN += ["FINISHED_AT", "LAST_SUCCESS_AT", "ERROR", "RUN_ID"]
+DRIFT_DAYS = 7
 
 
 def _state(row: pd.Series) -> str:
@@ -42,15 +44,17 @@ def main() -> None:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     with widgets.friendly_errors():
         loads = widgets.last_loads(reader, reader.key, databases, now, float(stale_hours))
+        drift = widgets.column_drift(reader, reader.key, databases, now - timedelta(days=DRIFT_DAYS))
 
     loads = loads.assign(STATE=loads.apply(_state, axis=1) if not loads.empty else [])
     failed = loads[loads["STATE"].isin(["failed", "abandoned"])]
     stale = loads[loads["STALE"].astype(bool)]
-    kpis = st.columns(4)
+    kpis = st.columns(5)
     kpis[0].metric("Tables", len(loads))
     kpis[1].metric("Failed", len(failed))
     kpis[2].metric("Stale", len(stale))
     kpis[3].metric("Rows in last loads", f"{int(loads['ROWS_LOADED'].fillna(0).sum()):,}")
+    kpis[4].metric(f"Drifted headers ({DRIFT_DAYS} d)", len(drift))
 
     if failed.empty and stale.empty:
         st.success(f"Every table loaded within {stale_hours:g} h and its last load succeeded.")
@@ -81,6 +85,16 @@ def main() -> None:
             "EXPECTED_ROWS": st.column_config.NumberColumn("Expected", format="%d"),
         },
     )
+
+    st.subheader("Column drift")
+    if drift.empty:
+        st.caption(f"No file's header differed from its source's column contract in the last {DRIFT_DAYS} days.")
+    else:
+        st.caption(
+            "Headers that differed from their source's contract (declared, or the last good load's). on_drift "
+            "fail stopped the stage before BRONZE was touched; evolve and warn loaded the file."
+        )
+        st.dataframe(drift, hide_index=True, width="stretch", column_config={"ON_DRIFT": "on_drift"})
 
 
 main()

@@ -67,6 +67,13 @@ class AirflowApi:
             time.sleep(2.0)
         raise XoError(f"runs not finished within {timeout:.0f} s: {states}")
 
+    def dag_runs(self, dag_id: str, run_type: str | None = None) -> list[dict[str, Any]]:
+        """The DAG's runs (of ``run_type``: ``manual``, ``scheduled``, ``backfill`` …), oldest logical date first."""
+        params: dict[str, Any] = {"limit": 1000, "order_by": "logical_date"}
+        if run_type:
+            params["run_type"] = run_type
+        return list(self._json("GET", f"/dags/{dag_id}/dagRuns", params=params)["dag_runs"])
+
     def task_instances(self, dag_id: str, run_id: str) -> dict[str, dict[str, Any]]:
         """Task id → the task instance of one run (its last try: ``state``, ``pool``, ``try_number`` …)."""
         answer = self._json("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})

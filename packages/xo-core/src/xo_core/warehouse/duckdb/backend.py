@@ -142,9 +142,16 @@ class DuckDBWarehouse:
             ledger.record_attempt(session, database, attempt)
 
     def finish_attempt(
-        self, database: str, load_id: str, *, status: str, rows: int | None, error: str | None = None
+        self,
+        database: str,
+        load_id: str,
+        *,
+        status: str,
+        rows: int | None,
+        error: str | None = None,
+        header: ledger.Header | None = None,
     ) -> None:
-        """Set the final status of an attempt's ledger row."""
+        """Set the final status of an attempt's ledger row (and, for a stage attempt, the header it read)."""
         with self.connect_for_write(database, purpose=f"ledger {status} {database} {load_id}") as connection:
             ledger.record_finished(
                 DuckDBSession(connection),
@@ -154,6 +161,7 @@ class DuckDBWarehouse:
                 rows_loaded=rows,
                 finished_at=datetime.now(UTC),
                 error=error,
+                header=header,
             )
 
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:

@@ -87,9 +87,16 @@ class SnowflakeWarehouse:
             ledger.record_attempt(session, database, attempt)
 
     def finish_attempt(
-        self, database: str, load_id: str, *, status: str, rows: int | None, error: str | None = None
+        self,
+        database: str,
+        load_id: str,
+        *,
+        status: str,
+        rows: int | None,
+        error: str | None = None,
+        header: ledger.Header | None = None,
     ) -> None:
-        """Set the final status of an attempt's ledger row."""
+        """Set the final status of an attempt's ledger row (and, for a stage attempt, the header it read)."""
         with self.session() as session:
             ledger.record_finished(
                 session,
@@ -100,6 +107,7 @@ class SnowflakeWarehouse:
                 finished_at=datetime.now(UTC),
                 query_ids=session.query_ids(),
                 error=error,
+                header=header,
             )
 
     def ledger_rows(self, database: str, table: str | None = None) -> list[LedgerRow]:
