@@ -43,13 +43,19 @@ def check_unique_silver_tables(
     pipelines: Mapping[Path, PipelineConfig], *, origins: Mapping[Path, Origins] | None = None
 ) -> list[ConfigProblem]:
     """A problem for every source whose generated SILVER table (``silver_table``) an earlier source already
-    gets: two rosters in one database both become ``SILVER.AGENT_ROSTER`` unless one names ``silver.model``."""
+    gets: two rosters in one database both become ``SILVER.AGENT_ROSTER`` unless one names ``silver.model``.
+    A source whose BRONZE table an earlier source already writes is left to ``check_unique_targets``: one
+    collision, one problem."""
     writers: dict[str, tuple[str, int, str]] = {}
+    bronze: set[str] = set()
     problems: list[ConfigProblem] = []
     for path in sorted(pipelines):
         config = pipelines[path]
         where = (origins or {}).get(path) or Origins(str(path))
         for name, source in config.sources.items():
+            if config.target(name) in bronze:
+                continue
+            bronze.add(config.target(name))
             field = f"sources.{name}.silver.model"
             has_model = source.silver.model is not None
             file, line = where.locate(("sources", name, "silver", "model") if has_model else ("sources", name))
