@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,9 +23,7 @@ if TYPE_CHECKING:
 
     from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike
 
-# Airflow reads its configuration when first imported: keep it out of ~/airflow.
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="xo-e2e-airflow-"))
-os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+# Airflow's home (one per test process) is set by the checkout's root conftest.py, loaded before this one.
 
 
 @pytest.fixture(scope="session")
