@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,23 @@ if TYPE_CHECKING:
 
     from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike
 
-# Airflow's home (one per test process) is set by the checkout's root conftest.py, loaded before this one.
+# Airflow reads its configuration when first imported: keep it out of ~/airflow, one folder per test process. A
+# pytest-xdist worker inherits the environment of the process that started it, so it makes its own rather than
+# share one Airflow metadata database with the other workers.
+if os.environ.get("XO_TEST_PROCESS") != str(os.getpid()):
+    os.environ["XO_TEST_PROCESS"] = str(os.getpid())
+    os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="xo-test-airflow-")
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files that hold a ``slow`` test first, each file's tests kept together and in their order.
+
+    Parallel workers take whole files in this order (``--dist loadfile --no-loadscope-reorder``): the long files
+    start at once rather than last, when one worker would run them alone while the others idle.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)
 
 
 @pytest.fixture(scope="session")

@@ -119,7 +119,6 @@ def _pause_at_statement(ready: Path, starts: str, *, after: bool) -> None:
 def _copy_through_fakesnow() -> None:
     """Every Snowflake connection wrapped so that fakesnow runs the production COPY (see tests/conftest.py)."""
     import snowflake.connector
-
     from conftest import FakesnowCopyConnection  # this folder is the script's: sys.path[0]
 
     connect = snowflake.connector.connect
