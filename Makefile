@@ -57,7 +57,7 @@ PYTEST_PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: pytest
 pytest: $(VENV_STAMP) ## the test suite on parallel workers (WORKERS=4; 0: one process), the slowest listed
-	$(RUN) pytest $(PYTEST_PARALLEL) --durations=25
+	$(RUN) pytest $(PYTEST_PARALLEL) --durations=40
 
 .PHONY: test-fast
 test-fast: lint typecheck $(VENV_STAMP) ## the inner loop: lint, types and the tests not marked slow

@@ -43,6 +43,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path not in slow_files)
 
 
+_WORKER_SECONDS: dict[str, list[float]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each parallel worker's test time (setup, call, teardown) for the summary below."""
+    gateway = getattr(getattr(report, "node", None), "gateway", None)  # set by pytest-xdist on the controller
+    if gateway is not None:
+        _WORKER_SECONDS.setdefault(gateway.id, []).append(report.duration)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per parallel worker: how long it ran tests and how many phases; shows an unbalanced split."""
+    for worker, durations in sorted(_WORKER_SECONDS.items()):
+        terminalreporter.write_line(f"worker {worker}: {sum(durations):.1f} s in tests ({len(durations)} phases)")
+
+
 @pytest.fixture(scope="session")
 def sandboxes() -> Iterator[Sandboxes]:
     with start_all(relaxed_limits=True) as running:
@@ -90,7 +106,14 @@ def _subprocess_env(home: Path, *, drop: tuple[str, ...] = ("AIRFLOW", "XO_"), *
 XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
 
 
-def _run_foundry(*args: str, env: dict[str, str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+FOUNDRY_SECONDS = 900.0
+"""A bound on one ``xo-foundry`` command, not a wait: a run through Airflow takes 10-30 s on an idle machine and
+several minutes on a 2-core machine loaded by parallel workers and other work."""
+
+
+def _run_foundry(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = FOUNDRY_SECONDS
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [XO_FOUNDRY, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
