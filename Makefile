@@ -49,13 +49,22 @@ lockcheck: $(VENV_STAMP) ## the lock matches the pyproject files
 dagcheck: $(VENV_STAMP) ## the committed DAG files match the configs
 	$(RUN) xo-foundry generate --check
 
+# pytest-xdist workers (`make pytest WORKERS=0` runs in one process). Each test file runs whole on one worker
+# (--dist loadfile), so a module-scoped fixture is built once; README.md, "Tests", has the rules that make a test
+# safe to run beside the others. More workers than cores pays: most slow tests wait on other processes.
+WORKERS ?= 4
+PYTEST_PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+
+# Tests marked `timing` hold a run to a wall-clock budget: they run after the others, alone in one process.
 .PHONY: pytest
-pytest: $(VENV_STAMP) ## the test suite
-	$(RUN) pytest
+pytest: $(VENV_STAMP) ## the test suite on parallel workers (WORKERS=4; 0: one process), the slowest listed
+	$(RUN) pytest $(PYTEST_PARALLEL) -m "not timing" --durations=40
+	$(RUN) pytest -m timing -q
 
 .PHONY: test-fast
 test-fast: lint typecheck $(VENV_STAMP) ## the inner loop: lint, types and the tests not marked slow
-	$(RUN) pytest -m "not slow" -q
+	$(RUN) pytest -m "not slow and not timing" -q $(PYTEST_PARALLEL)
+	$(RUN) pytest -m "timing and not slow" -q
 
 .PHONY: generate
 generate: $(VENV_STAMP) ## validate every pipeline config and regenerate the DAG files

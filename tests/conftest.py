@@ -24,9 +24,39 @@ if TYPE_CHECKING:
 
     from xo_core.warehouse.snowflake.session import SnowflakeConnectionLike
 
-# Airflow reads its configuration when first imported: keep it out of ~/airflow.
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="xo-e2e-airflow-"))
+# Airflow reads its configuration when first imported: keep it out of ~/airflow, one folder per test process. A
+# pytest-xdist worker inherits the environment of the process that started it, so it makes its own rather than
+# share one Airflow metadata database with the other workers.
+if os.environ.get("XO_TEST_PROCESS") != str(os.getpid()):
+    os.environ["XO_TEST_PROCESS"] = str(os.getpid())
+    os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="xo-test-airflow-")
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files that hold a ``slow`` test first, each file's tests kept together and in their order.
+
+    Parallel workers take whole files in this order (``--dist loadfile --no-loadscope-reorder``): the long files
+    start at once rather than last, when one worker would run them alone while the others idle.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
+_WORKER_SECONDS: dict[str, list[float]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each parallel worker's test time (setup, call, teardown) for the summary below."""
+    gateway = getattr(getattr(report, "node", None), "gateway", None)  # set by pytest-xdist on the controller
+    if gateway is not None:
+        _WORKER_SECONDS.setdefault(gateway.id, []).append(report.duration)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per parallel worker: how long it ran tests and how many phases; shows an unbalanced split."""
+    for worker, durations in sorted(_WORKER_SECONDS.items()):
+        terminalreporter.write_line(f"worker {worker}: {sum(durations):.1f} s in tests ({len(durations)} phases)")
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +106,14 @@ def _subprocess_env(home: Path, *, drop: tuple[str, ...] = ("AIRFLOW", "XO_"), *
 XO_FOUNDRY = str(Path(sys.executable).parent / "xo-foundry")
 
 
-def _run_foundry(*args: str, env: dict[str, str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+FOUNDRY_SECONDS = 900.0
+"""A bound on one ``xo-foundry`` command, not a wait: a run through Airflow takes 10-30 s on an idle machine and
+several minutes on a 2-core machine loaded by parallel workers and other work."""
+
+
+def _run_foundry(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = FOUNDRY_SECONDS
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [XO_FOUNDRY, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )

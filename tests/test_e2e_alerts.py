@@ -74,7 +74,8 @@ def smtp_server() -> Iterator[tuple[int, _Inbox]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    # aiosmtpd waits 5 s for its thread by default: a bound for a loaded machine instead.
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=120)
     controller.start()
     try:
         yield port, inbox

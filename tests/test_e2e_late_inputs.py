@@ -85,7 +85,7 @@ def test_an_upload_that_arrives_while_the_sensor_waits_is_loaded(
     started = time.monotonic()
     process = run(env, tmp_path)
     # Upload only once the sensor has looked and found nothing (it is waiting for its next poke).
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300  # Airflow's start included: a bound for a loaded machine
     while time.monotonic() < deadline and process.poll() is None:
         if task_states(home).get("wait_qa_scores") == "up_for_reschedule":
             break

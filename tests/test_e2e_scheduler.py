@@ -30,7 +30,7 @@ from xo_sandbox.airflow_stack.api import FINISHED, AirflowApi
 from xo_sandbox.airflow_stack.servers import free_port, missing_servers, postgres_server, redis_server
 from xo_sandbox.airflow_stack.stack import ADMIN, AirflowStack, StackOptions, pipelines_dir
 from xo_sandbox.demo import recent_demo_date, today_of_the_pipelines
-from xo_sandbox.sandboxes import start_all
+from xo_sandbox.sandboxes import Sandboxes
 
 PIPELINES = pipelines_dir(Path(__file__).parent)
 RUNS = {
@@ -95,9 +95,9 @@ def _run_and_check(stack: AirflowStack, tmp_path: Path) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def simulators() -> Iterator[dict[str, str]]:
-    with start_all(relaxed_limits=True) as sandboxes:
-        yield sandboxes.connection_env()
+def simulators(sandboxes: Sandboxes) -> dict[str, str]:
+    """The session's simulators (relaxed limits): the runs only read from them."""
+    return sandboxes.connection_env()
 
 
 @pytest.fixture(scope="module")

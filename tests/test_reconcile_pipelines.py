@@ -33,7 +33,9 @@ from xo_sandbox.sandboxes import Sandboxes, start_all
 from xo_sandbox.sprout import truth as sprout_truth
 from xo_sandbox.uploads import qa_scores_csv, qa_scores_key
 
-pytestmark = pytest.mark.slow
+# timing: test_the_scenario_fits_its_time_budget holds the runs to a wall-clock budget, so the module (its tests share
+# one scenario) runs alone, after the parallel tests (make pytest).
+pytestmark = [pytest.mark.slow, pytest.mark.timing]
 
 VOLUME = 0.1  # a tenth of the Gladly and Sprout volume: the same definitions, a faster run
 TZ = "America/New_York"

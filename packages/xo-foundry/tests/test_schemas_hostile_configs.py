@@ -134,6 +134,7 @@ print(json.dumps(seconds))
 """
 
 
+@pytest.mark.timing  # a wall-clock budget: runs alone, after the parallel tests
 def test_each_hostile_file_is_refused_within_two_seconds(tmp_path: Path) -> None:
     files: list[str] = []
     for index, (_, make, _) in enumerate(HOSTILE):

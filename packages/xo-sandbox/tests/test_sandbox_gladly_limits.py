@@ -41,16 +41,18 @@ def test_the_eleventh_report_in_a_minute_gets_429_without_retry_after() -> None:
 
 
 def test_a_third_concurrent_report_gets_429() -> None:
-    slow = Fault("slow", seconds=1.0, times=2)
+    # Long enough that both still hold their slot when the third arrives, even on a loaded machine.
+    slow = Fault("slow", seconds=3.0, times=2)
     with GladlySandbox(volume_scale=0.01, faults=[slow]) as sandbox:
         results: list[int] = []
         threads = [threading.Thread(target=lambda: results.append(_post(sandbox.url).status_code)) for _ in range(2)]
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 5
-        while len(sandbox.requests()) < 2 and time.monotonic() < deadline:
+        limiter = sandbox.limiter("condenast")
+        deadline = time.monotonic() + 60  # a condition, not a time: both slots taken
+        while limiter.in_flight < 2:
+            assert time.monotonic() < deadline, f"{limiter.in_flight} of 2 report slots taken after 60 s"
             time.sleep(0.02)
-        time.sleep(0.2)  # arrival is logged just before the slot is taken: let both take theirs
         third = _post(sandbox.url)
         for thread in threads:
             thread.join()

@@ -62,6 +62,12 @@ class OrgLimiter:
             self._in_flight += 1
             return None
 
+    @property
+    def in_flight(self) -> int:
+        """How many report slots are taken now (a test waits on it rather than for a time)."""
+        with self._lock:
+            return self._in_flight
+
     def release_report(self) -> None:
         """Give back the in-flight slot taken by ``acquire_report``."""
         with self._lock:
