@@ -16,14 +16,15 @@ def transform(pipeline: Mapping[str, Any], context: Mapping[str, Any]) -> Transf
     The attempt is recorded in the ledger of each BRONZE table the build starts from (step ``transform``, the
     source's window), a failed one included, so ``xo-foundry status`` shows a failed transform on its tables."""
     from xo_core.warehouse.ledger import TRANSFORM
+    from xo_foundry.schemas.pipeline import PipelineConfig
     from xo_foundry.tasks.attempts import recorded_attempt
     from xo_foundry.tasks.handoffs import Transformed
     from xo_foundry.tasks.runtime import log, task_run
     from xo_foundry.transform.dbt_runner import run_dbt_build
     from xo_foundry.transform.dbt_sources import pipeline_selection
 
-    runs = [task_run(pipeline, name, context) for name in pipeline.get("sources", {})]
-    config = runs[0].pipeline
+    config = PipelineConfig.model_validate(pipeline)
+    runs = [task_run(pipeline, name, context) for name in config.sources]
     select = pipeline_selection(config)
     with ExitStack() as attempts:
         for run in runs:
