@@ -134,8 +134,8 @@ def subprocess_env() -> Callable[..., dict[str, str]]:
 
 def _checkout_with(tmp_path: Path, ref: str, extractor: dict[str, Any], dag: dict[str, Any] | None = None) -> Path:
     """A copy of the committed configs where every source of ``ref`` has ``extractor`` merged into its settings
-    (and its ``dag`` block ``dag``), with that domain's DAG file rendered beside it; returns the config root."""
-    from xo_foundry.dag_factory.render import dag_file_name, render_domain
+    (and its ``dag`` block ``dag``), with that domain's DAG files rendered beside it; returns the config root."""
+    from xo_foundry.dag_factory.render import render_domain
     from xo_foundry.schemas.loader import CONFIGS_FOLDER, DEFAULT_CONFIG_ROOT, load_pipelines
 
     root = tmp_path / "checkout" / CONFIGS_FOLDER
@@ -152,14 +152,15 @@ def _checkout_with(tmp_path: Path, ref: str, extractor: dict[str, Any], dag: dic
     mine = [(str(p), c) for p, c in result.pipelines.items() if c.dag.domain == domain]
     dags = root.parent / "dags"
     dags.mkdir()
-    (dags / dag_file_name(domain)).write_text(render_domain(domain, mine), encoding="utf-8")
+    for name, text in render_domain(domain, mine).items():
+        (dags / name).write_text(text, encoding="utf-8")
     return root
 
 
 @pytest.fixture
 def config_checkout() -> Callable[..., Path]:
     """Builds a copy of the committed configs with one pipeline's extractor settings changed, and its domain's DAG
-    file rendered beside it: point ``XO_CONFIG_ROOT`` of a child process at the root it returns."""
+    files rendered beside it: point ``XO_CONFIG_ROOT`` of a child process at the root it returns."""
     return _checkout_with
 
 

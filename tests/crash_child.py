@@ -183,12 +183,12 @@ def run_step(step: str, source: str, run_id: str, previous: dict[str, Any]) -> d
     logical = logical_date_for(pipeline, DAY)
     context: dict[str, Any] = {"logical_date": logical, "data_interval_end": logical, "run_id": run_id}
     if step == "extract":
-        return tasks.extract(config, source, context)
+        return tasks.extract(config, source, context).xcom()
     if step == "stage":
-        return tasks.stage(config, source, previous, context)
+        return tasks.stage(config, source, previous, context).xcom()
     if step == "load":
-        return tasks.load(config, source, previous, context)
-    return tasks.transform(config, context)
+        return tasks.load(config, source, previous, context).xcom()
+    return tasks.transform(config, context).xcom()
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from xo_foundry import tasks
 from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
 from xo_foundry.schemas.pipeline import PipelineConfig
+from xo_foundry.tasks.handoffs import Staged
 from xo_sandbox.gladly import Fault, truth
 from xo_sandbox.sandboxes import Sandboxes
 
@@ -74,7 +75,7 @@ def test_a_rerun_of_the_same_window_gives_the_same_table(xo_home: Path) -> None:
     assert len(_rows(xo_home, f"SELECT DISTINCT _XO_RUN_ID FROM {TABLE}")) == 1
 
 
-def _load_once_then(pipeline: PipelineConfig, home: Path) -> tuple[dict[str, Any], dict[str, Any], int]:
+def _load_once_then(pipeline: PipelineConfig, home: Path) -> tuple[dict[str, Any], Staged, int]:
     """Load the day once, then extract and stage it again (run 2); return run 2's context and stage result."""
     config = pipeline.model_dump(mode="json", by_alias=True)
     first = _context(pipeline, "run-1")
@@ -90,18 +91,18 @@ def _load_once_then(pipeline: PipelineConfig, home: Path) -> tuple[dict[str, Any
     return second, staged, before
 
 
-def test_a_manifest_that_disagrees_with_the_file_fails_the_load_and_keeps_the_table(xo_home: Path) -> None:
+def test_a_manifest_count_that_disagrees_with_the_file_fails_the_load_and_keeps_the_table(xo_home: Path) -> None:
+    """The stage step reads the manifest once and hands its row count on; the load checks the file against it."""
     pipeline = _pipeline("warbyparker/gladly_daily")
     context, staged, before = _load_once_then(pipeline, xo_home)
     store = LocalObjectStore(xo_home / "objects")
-    key = manifest_key(staged["key"])
-    manifest = Manifest.from_json_bytes(store.get_bytes(staged["bucket"], key))
-    store.put_bytes(
-        staged["bucket"], key, manifest.model_copy(update={"row_count": manifest.row_count - 1}).to_json_bytes()
-    )
+    manifest = Manifest.from_json_bytes(store.get_bytes(staged.bucket, manifest_key(staged.key)))
+    assert staged.rows == manifest.row_count
     config = pipeline.model_dump(mode="json", by_alias=True)
+    # What reaches the load is the XCom form: a count one short of the file's rows.
+    handed = {**staged.xcom(), "rows": manifest.row_count - 1}
     with pytest.raises(LoadError, match="GLADLY_CONTACT_TIMESTAMPS"):
-        tasks.load(config, "contact_timestamps", staged, context)
+        tasks.load(config, "contact_timestamps", handed, context)
     assert _rows(xo_home, f"SELECT count(*), min(_XO_RUN_ID) FROM {TABLE}") == [(before, "run-1")]
     ledger = DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV", "GLADLY_CONTACT_TIMESTAMPS")
     assert [(row.run_id, row.step, row.status) for row in ledger] == [
@@ -117,7 +118,7 @@ def test_a_manifest_that_disagrees_with_the_file_fails_the_load_and_keeps_the_ta
 def test_a_missing_staged_file_fails_the_load_and_keeps_the_table(xo_home: Path) -> None:
     pipeline = _pipeline("warbyparker/gladly_daily")
     context, staged, before = _load_once_then(pipeline, xo_home)
-    (xo_home / "objects" / staged["bucket"] / staged["key"]).unlink()
+    (xo_home / "objects" / staged.bucket / staged.key).unlink()
     with pytest.raises(LoadError):
         tasks.load(pipeline.model_dump(mode="json", by_alias=True), "contact_timestamps", staged, context)
     assert _rows(xo_home, f"SELECT count(*), min(_XO_RUN_ID) FROM {TABLE}") == [(before, "run-1")]
@@ -129,9 +130,9 @@ def test_a_colliding_header_fails_the_stage_and_stages_nothing(xo_home: Path) ->
     context = _context(pipeline, "run-1")
     extracted = tasks.extract(config, "contact_timestamps", context)
     store = LocalObjectStore(xo_home / "objects")
-    data = store.get_bytes(extracted["bucket"], extracted["key"])
+    data = store.get_bytes(extracted.bucket, extracted.key)
     header, _, rest = data.partition(b"\n")
-    store.put_bytes(extracted["bucket"], extracted["key"], header.replace(b"Channel", b"Contact-ID", 1) + b"\n" + rest)
+    store.put_bytes(extracted.bucket, extracted.key, header.replace(b"Channel", b"Contact-ID", 1) + b"\n" + rest)
     with pytest.raises(SourceDataError, match=r"'Contact ID' and 'Contact-ID' both standardize to CONTACT_ID"):
         tasks.stage(config, "contact_timestamps", extracted, context)
     assert list(store.list("xo-stage", "warbyparker/")) == []
@@ -159,11 +160,11 @@ def test_an_empty_window_empties_the_bronze_table(xo_home: Path, sandboxes: Sand
     sandboxes.gladly.faults.add([Fault("empty", path="/api/v1/reports")])
     third = _context(pipeline, "run-3")
     extracted = tasks.extract(config, "contact_timestamps", third)
-    assert extracted["rows"] == 0
+    assert extracted.rows == 0
     staged = tasks.stage(config, "contact_timestamps", extracted, third)
-    assert staged["columns"] == []
+    assert staged.columns == []
     loaded = tasks.load(config, "contact_timestamps", staged, third)
-    assert loaded["rows"] == 0
+    assert loaded.rows == 0
     assert _rows(xo_home, f"SELECT count(*) FROM {TABLE}") == [(0,)]
     assert "CONTACT_ID" in [r[0] for r in _rows(xo_home, f"DESCRIBE {TABLE}")]
     ledger = DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV", "GLADLY_CONTACT_TIMESTAMPS")

@@ -46,7 +46,7 @@ def test_a_new_gladly_pipeline_validates_generates_and_runs(tmp_path: Path, sand
     assert (configs / "warbyparker" / "new_contacts.yaml").is_file()
     assert (
         "warbyparker_new_contacts"
-        in (root / "apps" / "airflow" / "xo-pipelines" / "dags" / "warbyparker.py").read_text()
+        in (root / "apps" / "airflow" / "xo-pipelines" / "dags" / "warbyparker.json").read_text()
     )
 
     user, token = DEFAULT_CREDENTIALS["warbyparker"]

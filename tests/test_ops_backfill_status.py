@@ -92,6 +92,46 @@ def test_backfill_stops_at_the_first_failure_and_status_shows_the_failed_extract
 
 
 @pytest.mark.slow
+def test_a_failed_transform_is_in_the_ledger_and_status_shows_it(
+    xo_home: Path, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    no_project = tmp_path / "not-a-dbt-project"
+    no_project.mkdir()
+    done = _foundry(
+        {**cli_env, "XO_DBT_PROJECT_DIR": str(no_project)}, "run", PIPELINE, "--date", "2025-01-15", "--direct"
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    for table in TABLES:  # the transform's attempt is recorded on every BRONZE table it builds from
+        rows = DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV", table)
+        steps = [(r.step, r.status) for r in rows]
+        assert steps == [
+            ("extract", "SUCCEEDED"),
+            ("stage", "SUCCEEDED"),
+            ("load", "SUCCEEDED"),
+            ("transform", "FAILED"),
+        ]
+        transform = rows[-1]
+        assert transform.error is not None and "dbt_project.yml" in transform.error
+        assert (transform.window_start, transform.window_end) == (rows[0].window_start, rows[0].window_end)
+        assert transform.logical_date == rows[0].logical_date and transform.run_id == rows[0].run_id
+
+    status = _foundry(cli_env, "status", PIPELINE, "--json")
+    assert status.returncode == 1, status.stdout + status.stderr
+    report = json.loads(status.stdout)
+    assert {t["state"] for t in report["tables"]} == {"failed"}
+    for table in report["tables"]:
+        assert [(f["step"], f["status"]) for f in table["recent_failures"]] == [("transform", "FAILED")]
+
+    # The loads succeeded but the date did not: a backfill runs it again (and builds dbt this time).
+    again = _foundry(cli_env, "backfill", PIPELINE, "--start", "2025-01-15", "--end", "2025-01-15", "--direct")
+    assert again.returncode == 0 and "done: 1 succeeded, 0 skipped" in again.stdout, again.stdout + again.stderr
+    transforms = [
+        r.status for r in DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV", TABLES[0]) if r.step == "transform"
+    ]
+    assert transforms == ["FAILED", "SUCCEEDED"]
+
+
+@pytest.mark.slow
 def test_status_is_stale_for_an_old_window_and_ok_after_todays_run(xo_home: Path, cli_env: dict[str, str]) -> None:
     never = _foundry(cli_env, "status", PIPELINE)
     assert never.returncode == 1 and never.stdout.count("STALE") == 2, never.stdout + never.stderr

@@ -66,6 +66,9 @@ def test_replay_reloads_from_the_bucket_with_every_source_unreachable(xo_home: P
     loads = [r for r in DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV") if r.step == "load"]
     assert [(r.status, r.replay) for r in loads[-2:]] == [("SUCCEEDED", True), ("SUCCEEDED", True)]
     assert not any(r.replay for r in loads[:-2])
+    transforms = [r for r in DuckDBWarehouse(xo_home).ledger_rows("WBP_DB_DEV") if r.step == "transform"]
+    # One attempt per BRONZE table for the first run, one per table for the replay.
+    assert [(r.status, r.replay) for r in transforms] == [("SUCCEEDED", False)] * 2 + [("SUCCEEDED", True)] * 2
 
 
 @pytest.mark.slow

@@ -64,9 +64,10 @@ def test_every_source_type_makes_a_config_xo_foundry_accepts(bosun_checkout: Pat
     assert f"{len(source_types())} pipeline(s) valid, 0 problem(s)" in checked.stdout
     generated = subprocess.run([str(foundry), "generate"], env=foundry_env, capture_output=True, text=True, timeout=60)
     assert generated.returncode == 0, generated.stderr
-    dag_file = (bosun_checkout / DAGS / "warbyparker.py").read_text()
+    # The domain's DAG file builds its DAGs from the data file beside it (ADR 013).
+    dag_data = (bosun_checkout / DAGS / "warbyparker.json").read_text()
     for source in source_types():
-        assert f'dag_id="warbyparker_new_{source}"' in dag_file
+        assert f'"dag_id": "warbyparker_new_{source}"' in dag_data
 
 
 def test_new_pipeline_validates_and_generates_the_dags(bosun_checkout: Path) -> None:
@@ -76,8 +77,8 @@ def test_new_pipeline_validates_and_generates_the_dags(bosun_checkout: Path) -> 
     )
     assert result.exit_code == 0, result.output
     assert "$ xo-foundry validate" in result.output and "1 pipeline(s) valid, 0 problem(s)" in result.output
-    assert f"wrote {bosun_checkout / DAGS / 'core.py'}" in result.output
-    assert 'dag_id="core_qa_uploads"' in (bosun_checkout / DAGS / "core.py").read_text()
+    assert f"wrote {bosun_checkout / DAGS / 'core.json'}" in result.output
+    assert '"dag_id": "core_qa_uploads"' in (bosun_checkout / DAGS / "core.json").read_text()
     doc = yaml.safe_load((bosun_checkout / CONFIGS / "core" / "qa_uploads.yaml").read_text())
     assert doc["sources"]["qa_uploads"]["extractor"]["prefix"] == "uploads/core/qa_uploads/"
     assert doc["sources"]["qa_uploads"]["snowflake"]["target_table"] == "S3_QA_UPLOADS"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipelines
 
 REPO = DEFAULT_CONFIG_ROOT.parents[3]
 SEED = Path(__file__).parent / "fixtures" / "seed_example_pipeline.yaml"  # the seed architecture's example pipeline
-SNAPSHOT = Path(__file__).parent / "snapshots" / "seed_warbyparker.py.snapshot"
+SNAPSHOT = Path(__file__).parent / "snapshots" / "seed_warbyparker.snapshot"
 runner = CliRunner()
 
 
@@ -39,9 +40,10 @@ def _seed_pipeline_render(tmp_path: Path) -> str:
     shutil.copy(SEED, root / "warbyparker" / "gladly_daily.yaml")
     result = load_pipelines(root=root)
     assert result.ok, result.problems
-    return render_domain(
+    files = render_domain(
         "warbyparker", [("configs/warbyparker/gladly_daily.yaml", p) for p in result.pipelines.values()]
     )
+    return "".join(f"# ==> {name}\n{text}" for name, text in files.items())
 
 
 def test_seed_pipeline_renders_to_the_snapshot(tmp_path: Path) -> None:
@@ -69,7 +71,8 @@ print("\\n".join("OPENED " + p for p in opened if not p.endswith((".py", ".pyc",
 
 @pytest.mark.slow
 def test_importing_a_generated_dag_file_opens_no_config(tmp_path: Path) -> None:
-    """The scheduler parses these files all day: they must not read YAML (or anything of ours) at import."""
+    """The scheduler parses these files all day: they must not read YAML (or anything of ours) at import, only
+    the generated data file beside them."""
     for dag_file in sorted((DEFAULT_CONFIG_ROOT.parent / "dags").glob("*.py")):
         env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
         done = subprocess.run(
@@ -77,7 +80,7 @@ def test_importing_a_generated_dag_file_opens_no_config(tmp_path: Path) -> None:
         )
         opened = [line.removeprefix("OPENED ") for line in done.stdout.splitlines() if line.startswith("OPENED ")]
         ours = [p for p in opened if p.startswith(str(REPO)) and "/.venv/" not in p]
-        assert ours == [], f"{dag_file.name} opened {ours} at import"
+        assert ours == [str(dag_file.with_suffix(".json"))], f"{dag_file.name} opened {ours} at import"
         assert opened, "the audit hook saw no file at all: the check itself is broken"
 
 
@@ -126,7 +129,27 @@ def test_a_removed_domain_loses_its_generated_file(config_tree: Path) -> None:
     result = runner.invoke(app, ["generate"])
     assert result.exit_code == 0, result.output
     assert not (config_tree.parent / "dags" / "condenast.py").exists()
+    assert not (config_tree.parent / "dags" / "condenast.json").exists()
     assert (config_tree.parent / "dags" / "warbyparker.py").exists()
+
+
+def test_an_edit_of_one_pipeline_changes_only_its_own_entry(config_tree: Path) -> None:
+    """Airflow stores a DAG file's source once per DAG version: the DAG files stay the same, and only the edited
+    pipeline's config and graph change in its domain's data file."""
+    assert runner.invoke(app, ["generate"]).exit_code == 0
+    dags = config_tree.parent / "dags"
+    before = {p.name: p.read_text() for p in dags.iterdir()}
+    config = config_tree / "warbyparker" / "gladly_daily.yaml"
+    config.write_text(config.read_text().replace("  pipeline_type:", "  retries: 1\n  pipeline_type:", 1))
+    result = runner.invoke(app, ["generate"])
+    assert result.exit_code == 0, result.output
+    after = {p.name: p.read_text() for p in dags.iterdir()}
+    assert [name for name in sorted(after) if after[name] != before[name]] == ["warbyparker.json"]
+    old, new = (
+        {e["dag_id"]: e for e in json.loads(files["warbyparker.json"])["pipelines"]} for files in (before, after)
+    )
+    assert [dag_id for dag_id in sorted(new) if new[dag_id] != old[dag_id]] == ["warbyparker_gladly_daily"]
+    assert new["warbyparker_gladly_daily"]["graph"]["dag"]["retries"] == 1
 
 
 def test_write_plan_leaves_hand_written_files_alone(tmp_path: Path) -> None:

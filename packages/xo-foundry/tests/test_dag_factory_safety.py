@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,17 +60,30 @@ def test_generate_refuses_a_config_file_named_to_inject_code(config_tree: Path) 
     assert "must match [a-z0-9_]+\\.yaml" in result.output
 
 
-def test_a_config_path_with_a_newline_stays_inside_its_comment() -> None:
+def test_a_config_path_with_a_newline_stays_data() -> None:
     pipeline = load_pipeline(SEED)
-    source = render_domain("warbyparker", [(f"configs/warbyparker/{INJECTED}.yaml", pipeline)])
+    files = render_domain("warbyparker", [(f"configs/warbyparker/{INJECTED}.yaml", pipeline)])
+    assert "os" not in _top_level_imports(files["warbyparker.py"])
+    assert "PWNED" not in files["warbyparker.py"]
+    # The path is kept, as an escaped JSON string in the data file the DAG builder reads.
+    (entry,) = json.loads(files["warbyparker.json"])["pipelines"]
+    assert entry["config_path"] == f"configs/warbyparker/{INJECTED}.yaml"
+
+
+def test_a_domain_with_a_newline_stays_inside_its_comment() -> None:
+    pipeline = load_pipeline(SEED)
+    source = render_domain(INJECTED, [("configs/x.yaml", pipeline)])[f"{INJECTED}.py"]
     assert "os" not in _top_level_imports(source)
     assert "touch PWNED" in source  # still shown, escaped, in the comment
+    check_domain_source(INJECTED, source)
 
 
 def test_generated_python_is_parsed_and_its_top_level_checked() -> None:
     pipeline = load_pipeline(SEED)
-    source = render_domain("warbyparker", [("configs/warbyparker/gladly_daily.yaml", pipeline)])
+    source = render_domain("warbyparker", [("configs/warbyparker/gladly_daily.yaml", pipeline)])["warbyparker.py"]
     check_domain_source("warbyparker", source)  # the real output passes
+    with pytest.raises(UnsafeGeneration, match=r"warbyparker\.py: top-level statement at line \d+: build_domain"):
+        check_domain_source("warbyparker", source + "\nbuild_domain('/etc/passwd')\n")
     with pytest.raises(UnsafeGeneration, match=r"warbyparker\.py: top-level statement at line \d+: import os"):
         check_domain_source("warbyparker", source + "\nimport os\n")
     with pytest.raises(UnsafeGeneration, match=r"warbyparker\.py:\d+: does not parse"):

@@ -20,7 +20,6 @@ from xo_core.warehouse.base import LoadFile, LoadRequest
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
-from xo_foundry.tasks.transform_tasks import transform
 from xo_foundry.transform.dbt_runner import DbtBuildError, run_dbt_build
 from xo_foundry.transform.dbt_sources import pipeline_selection
 from xo_sandbox.gladly import GladlySandbox
@@ -49,12 +48,13 @@ def _pipeline(ref: str) -> Any:
 
 
 def _load_and_build(ref: str, day: date) -> None:
-    """The pipeline's extract → stage → load, then its transform task as the DAG calls it."""
+    """The pipeline's extract → stage → load, then its transform task, walked as the DAG runs them."""
     pipeline = _pipeline(ref)
-    run_direct(pipeline, logical_date_for(pipeline, day + timedelta(days=1)))
-    done = transform(pipeline.model_dump(mode="json", by_alias=True), {"run_id": f"test__{day}"})
-    assert done["select"] == pipeline_selection(pipeline)
-    assert done["statuses"].get("success", 0) >= 1 and set(done["statuses"]) <= {"success", "pass"}
+    *_, done = run_direct(pipeline, logical_date_for(pipeline, day + timedelta(days=1)))
+    assert done.task_id == "transform"
+    assert done.output["select"] == pipeline_selection(pipeline)
+    statuses = done.output["statuses"]
+    assert statuses.get("success", 0) >= 1 and set(statuses) <= {"success", "pass"}
 
 
 def _read(

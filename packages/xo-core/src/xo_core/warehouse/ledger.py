@@ -1,4 +1,5 @@
-"""The load ledger: one row per attempt of every step (extract, stage, load) in ``"<DB>"."XO_META"."LOAD_LEDGER"``.
+"""The load ledger: one row per attempt of every step (extract, stage, load, transform) in
+``"<DB>"."XO_META"."LOAD_LEDGER"``.
 
 Every row names the BRONZE table its step feeds (``TABLE_NAME``), the run's DAG, logical date and the window's
 bounds, and whether the load was a replay of objects already in the ingest bucket (``xo-foundry replay``). Rows
@@ -7,7 +8,8 @@ written before those columns existed read as load rows with the new fields empty
 A STARTED row is committed on its own before the load's transaction begins; the same transaction
 that commits the rows turns it SUCCEEDED, so a SUCCEEDED row and the loaded rows commit together.
 A failed load is marked FAILED (with the error) after its ROLLBACK, so it stays visible. An extract or stage
-attempt gets a STARTED row before it runs and its final status after (``record_attempt``, ``record_finished``).
+attempt gets a STARTED row before it runs and its final status after (``record_attempt``, ``record_finished``);
+so does the pipeline's dbt transform, one row per BRONZE table it builds from.
 
 A load whose process is killed (an Airflow timeout, OOM, a worker restart) never gets to mark its row: the
 row stays STARTED. Reading the ledger reports a STARTED row older than ``STARTED_TIMEOUT`` as ABANDONED (a
@@ -29,7 +31,7 @@ from xo_core.warehouse.plan import FullRefreshPlan
 LEDGER_SCHEMA = "XO_META"
 LEDGER_TABLE = "LOAD_LEDGER"
 STARTED, SUCCEEDED, FAILED = "STARTED", "SUCCEEDED", "FAILED"
-EXTRACT, STAGE, LOAD = "extract", "stage", "load"
+EXTRACT, STAGE, LOAD, TRANSFORM = "extract", "stage", "load", "transform"
 ABANDONED = "ABANDONED"  # reported for an old STARTED row, never stored
 # A load waits at most 10 min for the write lock (DEFAULT_LOCK_TIMEOUT_SECONDS) and then loads one day's files;
 # two hours leaves a slow load room before its row counts as abandoned.

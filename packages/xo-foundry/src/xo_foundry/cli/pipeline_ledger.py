@@ -29,12 +29,12 @@ class TableLedger:
     def loads(self) -> list[LedgerRow]:
         return [row for row in self.rows if row.step == ledger.LOAD]
 
-    def loaded_window(self, window: TimeWindow) -> bool:
-        """True when a load of exactly this window SUCCEEDED."""
-        return any(
-            row.status == ledger.SUCCEEDED and row.window_start == window.start and row.window_end == window.end
-            for row in self.loads()
-        )
+    def succeeded_window(self, window: TimeWindow) -> bool:
+        """True when a load of exactly this window SUCCEEDED and the window's latest attempt (of any step: a
+        transform after the load included) did too."""
+        rows = [r for r in self.rows if r.window_start == window.start and r.window_end == window.end]
+        loaded = any(r.step == ledger.LOAD and r.status == ledger.SUCCEEDED for r in rows)
+        return loaded and rows[-1].status == ledger.SUCCEEDED
 
 
 def warehouse_of(env: Environment, database: str) -> Warehouse:
@@ -60,6 +60,7 @@ def pipeline_ledger(pipeline: PipelineConfig, env: Environment) -> list[TableLed
 
 
 def date_succeeded(pipeline: PipelineConfig, tables: list[TableLedger], day: date) -> bool:
-    """True when every source's window of the run for ``day`` was loaded with success."""
+    """True when every source's window of the run for ``day`` was loaded with success, and nothing failed after
+    (a transform that failed after the loads leaves the date to be run again)."""
     run_window = window_for_date(pipeline.dag.time_window, day)
-    return all(t.loaded_window(pipeline.sources[t.source].extract_window(run_window)) for t in tables)
+    return all(t.succeeded_window(pipeline.sources[t.source].extract_window(run_window)) for t in tables)

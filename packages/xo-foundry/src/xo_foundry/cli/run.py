@@ -6,18 +6,21 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Generator
+from collections.abc import Collection, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xo_core.environment import Environment
 from xo_core.errors import XoError
 from xo_core.private_files import make_private_dirs, open_private
 from xo_core.timezones import zone_named
 from xo_foundry.schemas.pipeline import PipelineConfig
+
+if TYPE_CHECKING:
+    from xo_foundry.tasks.handoffs import HandOff
 
 
 @dataclass
@@ -45,29 +48,41 @@ def direct_context(logical_date: datetime, kind: str, **extra: Any) -> dict[str,
     }
 
 
-def run_direct(pipeline: PipelineConfig, logical_date: datetime, *, transform: bool = True) -> list[StepResult]:
-    """Call the same task functions the DAG calls, in order (each source's extract, stage, load; then the dbt
-    transform unless ``transform`` is False), in this process, without Airflow."""
-    from xo_foundry import tasks
+def walk(
+    pipeline: PipelineConfig,
+    context: dict[str, Any],
+    kinds: Collection[str],
+    received: Mapping[str, HandOff] | None = None,
+) -> list[StepResult]:
+    """Run the steps of the pipeline's graph (``xo_foundry.graph``) whose kind is in ``kinds``, in order, in this
+    process: the same task functions the DAG's tasks call. ``received`` holds results of steps left out (replay
+    hands in what each extract landed). The first failure propagates."""
+    from xo_foundry.graph import pipeline_graph
+    from xo_foundry.tasks.handoffs import HandOff
+    from xo_foundry.tasks.steps import run_step
 
     config = pipeline.model_dump(mode="json", by_alias=True)
-    context = direct_context(logical_date, "direct")
-    results: list[StepResult] = []
-    for name in pipeline.sources:
+    results: dict[str, HandOff | bool] = dict(received or {})
+    done: list[StepResult] = []
+    for step in pipeline_graph(pipeline).steps:
+        if step.kind not in kinds:
+            continue
         started = time.perf_counter()
-        extracted = tasks.extract(config, name, context)
-        results.append(StepResult(f"extract_{name}", "success", time.perf_counter() - started, extracted))
-        started = time.perf_counter()
-        staged = tasks.stage(config, name, extracted, context)
-        results.append(StepResult(f"stage_{name}", "success", time.perf_counter() - started, staged))
-        started = time.perf_counter()
-        loaded = tasks.load(config, name, staged, context)
-        results.append(StepResult(f"load_{name}", "success", time.perf_counter() - started, loaded))
-    if transform:
-        started = time.perf_counter()
-        transformed = tasks.transform(config, context)
-        results.append(StepResult("transform", "success", time.perf_counter() - started, transformed))
-    return results
+        result = run_step(step, config, results[step.takes] if step.takes else None, context)
+        results[step.task_id] = result
+        output = result.xcom() if isinstance(result, HandOff) else {}
+        done.append(StepResult(step.task_id, "success", time.perf_counter() - started, output))
+    return done
+
+
+def run_direct(pipeline: PipelineConfig, logical_date: datetime, *, transform: bool = True) -> list[StepResult]:
+    """Walk the pipeline's graph in this process, without Airflow: each source's extract, stage and load, then the
+    dbt transform unless ``transform`` is False. A source's ``wait`` is Airflow's (a sensor): here its extract runs
+    at once and a missing input is handled by its ``on_missing``."""
+    from xo_foundry.graph import EXTRACT, LOAD, STAGE, TRANSFORM
+
+    kinds = {EXTRACT, STAGE, LOAD, TRANSFORM} if transform else {EXTRACT, STAGE, LOAD}
+    return walk(pipeline, direct_context(logical_date, "direct"), kinds)
 
 
 def prepare_airflow(env: Environment, dags_dir: Path) -> None:

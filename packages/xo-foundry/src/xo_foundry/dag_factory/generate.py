@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xo_foundry.dag_factory.build import DATA_SUFFIX
 from xo_foundry.dag_factory.render import check_domain_source, dag_file_name, is_generated, render_domain, render_pools
 from xo_foundry.dag_factory.safety import check_no_jinja
 from xo_foundry.schemas.json_schema import SCHEMA_FILE, render_json_schema
@@ -35,14 +36,15 @@ POOLS_FILE = "pools.json"
 
 
 def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_root: Path) -> GenerationPlan:
-    """Render one file per domain from validated pipelines (keyed by their config path)."""
+    """Render each domain's DAG file and data file from validated pipelines (keyed by their config path)."""
     by_domain: dict[str, list[tuple[str, PipelineConfig]]] = defaultdict(list)
     for path, pipeline in pipelines.items():
         by_domain[pipeline.dag.domain].append((_shown(path, repo_root), pipeline))
     files: dict[Path, str] = {}
     for domain, items in by_domain.items():
-        files[dags_dir / dag_file_name(domain)] = text = render_domain(domain, items)
-        check_domain_source(domain, text)
+        rendered = render_domain(domain, items)
+        check_domain_source(domain, rendered[dag_file_name(domain)])
+        files.update({dags_dir / name: text for name, text in rendered.items()})
     # The dbt sources of the BRONZE tables are generated from the same configs, so they cannot drift.
     files.update({repo_root / path: text for path, text in render_dbt_sources(pipelines).items()})
     silver = plan_silver(pipelines, repo_root)  # each source's SILVER model from its load strategy (ADR 014)
@@ -50,9 +52,16 @@ def plan_generation(pipelines: dict[Path, PipelineConfig], dags_dir: Path, repo_
     files[dags_dir.parent / POOLS_FILE] = render_pools(pipelines.values())
     files.update(registry_files(repo_root))
     for path, text in files.items():
-        if path.suffix in (".yml", ".yaml", ".json"):
+        # The DAG data files are read by the DAG builder as JSON, never rendered by dbt: Jinja there is inert text.
+        if path.suffix in (".yml", ".yaml", ".json") and path.parent != dags_dir:
             check_no_jinja(_shown(path, repo_root), text, allowed=OWN_JINJA)
-    stale = sorted(p for p in dags_dir.glob("*.py") if p not in files and is_generated(p)) if dags_dir.is_dir() else []
+    stale = (
+        sorted(
+            p for p in dags_dir.glob("*.*") if p.suffix in (".py", DATA_SUFFIX) and p not in files and is_generated(p)
+        )
+        if dags_dir.is_dir()
+        else []
+    )
     stale += [repo_root / path for path in silver.stale]
     return GenerationPlan(dags_dir=dags_dir, files=dict(sorted(files.items())), stale=stale, notes=silver.notes)
 

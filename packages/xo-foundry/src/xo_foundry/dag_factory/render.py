@@ -1,20 +1,17 @@
-"""Render one domain's pipelines into the source of one plain Airflow DAG file."""
+"""Render one domain's pipelines into its generated files: a small Airflow DAG file and the data file it reads."""
 
 from __future__ import annotations
 
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import jinja2
 
-from xo_core.environment import base_database
-from xo_core.extractors.arrival import ArrivingInputConfig, WaitConfig
-from xo_foundry.dag_factory.literal import py_literal
+from xo_foundry.dag_factory.build import DATA_SUFFIX, data_file
 from xo_foundry.dag_factory.safety import check_dag_source, comment_text, header_imports
+from xo_foundry.graph import pipeline_graph
 from xo_foundry.schemas.pipeline import PipelineConfig
 
 _ENV = jinja2.Environment(
@@ -25,88 +22,9 @@ _ENV = jinja2.Environment(
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
 )
-_ENV.filters["pystr"] = py_literal
 _ENV.filters["pycomment"] = comment_text
-
-
-@dataclass(frozen=True)
-class _SourceView:
-    """One source's tasks, and the BRONZE table its load task declares as an Airflow Asset."""
-
-    name: str
-    asset_name: str
-    asset_uri: str
-    pool: str | None
-    wait: WaitConfig | None
-    """Set for a source whose input may arrive late: its extract waits behind a ``wait_<source>`` sensor."""
-    may_skip: bool
-
-
-@dataclass(frozen=True)
-class _PipelineView:
-    """What the template needs of one pipeline, already rendered as Python where it is code."""
-
-    dag_id: str
-    constant: str
-    config_path: str
-    literal: str
-    description: str
-    schedule: str
-    start_date: date
-    timezone: str
-    catchup: bool
-    max_active_runs: int
-    tags: str
-    owner: str
-    retries: int
-    retry_delay_minutes: int
-    alerts: bool
-    sources: list[_SourceView]
-
-    @property
-    def may_skip(self) -> bool:
-        return any(s.may_skip for s in self.sources)
-
-
-def _view(config_path: str, pipeline: PipelineConfig) -> _PipelineView:
-    d = pipeline.dag
-    tags = sorted({d.domain, *(s.source_type for s in pipeline.sources.values()), *d.tags})
-    return _PipelineView(
-        dag_id=pipeline.dag_id,
-        constant=pipeline.dag_id.upper(),
-        config_path=config_path,
-        literal=py_literal(pipeline.model_dump(mode="json", by_alias=True)),
-        description=d.description or f"{d.domain}/{d.pipeline_name}: {', '.join(pipeline.sources)}",
-        schedule=py_literal(d.schedule),
-        start_date=d.start_date,
-        timezone=d.time_window.timezone,
-        catchup=d.catchup,
-        max_active_runs=d.max_active_runs,
-        tags="[" + ", ".join(py_literal(t) for t in tags) + "]",
-        owner=d.owner,
-        retries=d.retries,
-        retry_delay_minutes=d.retry_delay_minutes,
-        alerts=d.alerts.any,
-        sources=[_source_view(pipeline, name) for name in pipeline.sources],
-    )
-
-
-def _source_view(pipeline: PipelineConfig, name: str) -> _SourceView:
-    # Assets name the logical table, the same in every environment (WBP_DB, not WBP_DB_DEV).
-    database = base_database(pipeline.database)
-    source = pipeline.sources[name]
-    table = source.snowflake.target_table
-    pool = source.extractor.pool()
-    settings = source.extractor
-    arriving = isinstance(settings, ArrivingInputConfig)
-    return _SourceView(
-        name=name,
-        asset_name=f"{database}.{pipeline.schema_name}.{table}",
-        asset_uri=f"xo-bronze://{database}/{pipeline.schema_name}/{table}",
-        pool=pool[0] if pool else None,
-        wait=settings.wait if arriving else None,
-        may_skip=arriving and settings.on_missing == "skip",
-    )
+_TEMPLATE = "domain_dag.py.j2"
+GENERATED_BY = "xo-foundry generate"
 
 
 def render_pools(pipelines: Iterable[PipelineConfig]) -> str:
@@ -126,15 +44,28 @@ def render_pools(pipelines: Iterable[PipelineConfig]) -> str:
     return json.dumps(dict(sorted(pools.items())), indent=2) + "\n"
 
 
-def render_domain(domain: str, pipelines: list[tuple[str, PipelineConfig]]) -> str:
-    """The DAG file of one domain; ``pipelines`` are (config path relative to the repo, config) pairs."""
-    views = [_view(path, p) for path, p in sorted(pipelines, key=lambda item: item[1].dag_id)]
-    return _ENV.get_template("domain_dags.py.j2").render(domain=domain, pipelines=views)
+def render_domain(domain: str, pipelines: list[tuple[str, PipelineConfig]]) -> dict[str, str]:
+    """The generated files of one domain, by name: the small DAG file and the data file it reads at parse (every
+    pipeline's validated config and task graph); ``pipelines`` are (config path relative to the repo, config)."""
+    name = dag_file_name(domain)
+    data = data_file(name).name
+    entries = [
+        {
+            "dag_id": p.dag_id,
+            "config_path": path,
+            "graph": pipeline_graph(p).model_dump(mode="json", exclude_defaults=True),
+            "config": p.model_dump(mode="json", by_alias=True),
+        }
+        for path, p in sorted(pipelines, key=lambda item: item[1].dag_id)
+    ]
+    # One key per line: a pipeline's edit shows as a diff of its own lines. ASCII only, like the configs' escapes.
+    document = json.dumps({"generated_by": GENERATED_BY, "pipelines": entries}, indent=1, ensure_ascii=True)
+    return {name: _ENV.get_template(_TEMPLATE).render(domain=domain, data_file=data), data: document + "\n"}
 
 
 @functools.cache
 def _template_imports() -> frozenset[str]:
-    return header_imports(_ENV.get_template("domain_dags.py.j2").render(domain="", pipelines=[]))
+    return header_imports(_ENV.get_template(_TEMPLATE).render(domain="", data_file=""))
 
 
 def check_domain_source(domain: str, source: str) -> None:
@@ -148,6 +79,9 @@ def dag_file_name(domain: str) -> str:
 
 
 def is_generated(path: Path) -> bool:
-    """True for a file this factory wrote (its first line says so)."""
+    """True for a file this factory wrote: a DAG file (its first line says so) or the data file of one."""
     with path.open(encoding="utf-8") as f:
-        return f.readline().startswith("# Generated by `xo-foundry generate`")
+        head = f.read(200)
+    if path.suffix == DATA_SUFFIX:
+        return head.startswith('{\n "generated_by": ' + json.dumps(GENERATED_BY))
+    return head.startswith("# Generated by `xo-foundry generate`")

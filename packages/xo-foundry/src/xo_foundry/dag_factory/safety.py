@@ -55,24 +55,17 @@ def refuse_jinja(value: Any, *, file: str, pipeline: str, field: str) -> None:
 
 
 def _statement_is_expected(node: ast.stmt, imports: Collection[str]) -> bool:
-    """An import of the template's header, a constant, a plain function definition or the ``build_all`` call."""
+    """An import of the template's header, or the one ``build_domain(__file__)`` call."""
     if isinstance(node, ast.Import | ast.ImportFrom):
         return ast.dump(node) in imports
-    if isinstance(node, ast.Assign):
-        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-            return False
-        try:
-            ast.literal_eval(node.value)
-        except ValueError:
-            return False
-        return True
-    if isinstance(node, ast.FunctionDef):
-        # Decorators and default values run when the module is imported; the pipeline functions have none.
-        arguments = node.args
-        return not node.decorator_list and not arguments.defaults and not any(arguments.kw_defaults)
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call = node.value
-        return isinstance(call.func, ast.Name) and call.func.id == "build_all" and not call.keywords
+        return (
+            isinstance(call.func, ast.Name)
+            and call.func.id == "build_domain"
+            and not call.keywords
+            and [ast.dump(a) for a in call.args] == [ast.dump(ast.Name("__file__", ast.Load()))]
+        )
     return False
 
 
@@ -83,7 +76,7 @@ def header_imports(header: str) -> frozenset[str]:
 
 def check_dag_source(name: str, source: str, imports: Collection[str]) -> None:
     """Refuse a generated DAG file that does not parse, or whose top level holds anything but what the template
-    writes: its header's ``imports``, literal constants, undecorated functions and one ``build_all(...)`` call."""
+    writes: its header's ``imports`` and the ``build_domain(__file__)`` call."""
     try:
         tree = ast.parse(source, filename=name)
     except SyntaxError as error:

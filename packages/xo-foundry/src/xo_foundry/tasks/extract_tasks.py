@@ -7,16 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xo_core.extractors.base import ExtractRequest
+    from xo_foundry.tasks.handoffs import Extracted
     from xo_foundry.tasks.runtime import TaskRun
 
 
-def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> dict[str, Any]:
+def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str, Any]) -> Extracted:
     """Run the source's extractor for the run's window; return where the file landed and its row count.
 
     The attempt is recorded in the ledger, a failed one included (``attempts``)."""
     from xo_core.extractors.registry import source_for
     from xo_core.warehouse.ledger import EXTRACT
     from xo_foundry.tasks.attempts import recorded_attempt
+    from xo_foundry.tasks.handoffs import Extracted
     from xo_foundry.tasks.runtime import log, task_run
 
     run = task_run(pipeline, source_name, context)
@@ -29,7 +31,7 @@ def extract(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str,
         result = source_for(run.source.source_type).extract(request)
         outcome.rows = result.row_count
     log.info("extracted %d rows, %d bytes, sha256 %s", result.row_count, result.manifest.bytes, result.manifest.sha256)
-    return {"bucket": result.bucket, "key": result.key, "rows": result.row_count, "window": window.to_dict()}
+    return Extracted(bucket=result.bucket, key=result.key, rows=result.row_count, window=window)
 
 
 def extract_request(run: TaskRun, context: Mapping[str, Any]) -> ExtractRequest:

@@ -64,8 +64,3 @@ def task_run(pipeline: Mapping[str, Any], source_name: str, context: Mapping[str
     if not run_id:
         raise ConfigError("the task context has no run_id")
     return TaskRun(pipeline=config, source_name=source_name, env=environment(), run_id=run_id)
-
-
-def window_from_xcom(value: Mapping[str, Any]) -> TimeWindow:
-    """The window the extract task computed, so that stage and load use exactly the same one."""
-    return TimeWindow.from_dict(value["window"])

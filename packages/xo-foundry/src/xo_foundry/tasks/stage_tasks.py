@@ -8,43 +8,47 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xo_foundry.tasks.attempts import Outcome
+    from xo_foundry.tasks.handoffs import Extracted, Staged
     from xo_foundry.tasks.runtime import TaskRun
 
 COLUMNS_SUFFIX = ".columns.json"
 
 
 def stage(
-    pipeline: Mapping[str, Any], source_name: str, extracted: Mapping[str, Any], context: Mapping[str, Any]
-) -> dict[str, Any]:
+    pipeline: Mapping[str, Any], source_name: str, extracted: Extracted | Mapping[str, Any], context: Mapping[str, Any]
+) -> Staged:
     """Copy the extracted file (no download), read its header, check it against the source's column contract,
     record original → standard column names.
 
     The attempt is recorded in the ledger with the header it read, a failed one included (``attempts``)."""
     from xo_core.warehouse.ledger import STAGE
     from xo_foundry.tasks.attempts import recorded_attempt
-    from xo_foundry.tasks.runtime import task_run, window_from_xcom
+    from xo_foundry.tasks.handoffs import Extracted
+    from xo_foundry.tasks.runtime import task_run
 
     run = task_run(pipeline, source_name, context)
-    with recorded_attempt(run, STAGE, window_from_xcom(extracted), context) as outcome:
-        staged = _stage(run, extracted, context, outcome)
-        outcome.rows = int(staged["rows"])
+    received = Extracted.received(extracted)
+    with recorded_attempt(run, STAGE, received.window, context) as outcome:
+        staged = _stage(run, received, context, outcome)
+        outcome.rows = staged.rows
     return staged
 
 
-def _stage(run: TaskRun, extracted: Mapping[str, Any], context: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
+def _stage(run: TaskRun, extracted: Extracted, context: Mapping[str, Any], outcome: Outcome) -> Staged:
     from xo_core.errors import SourceDataError
     from xo_core.manifest import Manifest, manifest_key
     from xo_core.staging import copy_and_standardize
+    from xo_foundry.tasks.handoffs import Staged
     from xo_foundry.tasks.header_contract import check_contract
     from xo_foundry.tasks.runtime import log
 
     store = run.store()
-    src_bucket, key = str(extracted["bucket"]), str(extracted["key"])
+    src_bucket, key = extracted.bucket, extracted.key
     manifest = Manifest.from_json_bytes(store.get_bytes(src_bucket, manifest_key(key)))
-    if manifest.row_count != extracted["rows"]:
+    if manifest.row_count != extracted.rows:
         raise SourceDataError(
             f"{store.uri(src_bucket, key)}: the manifest says {manifest.row_count} rows, the extract said "
-            f"{extracted['rows']}; refusing to stage a file that changed after extraction"
+            f"{extracted.rows}; refusing to stage a file that changed after extraction"
         )
     dst = run.env.stage_bucket
     if manifest.row_count == 0 and not manifest.header:
@@ -53,7 +57,7 @@ def _stage(run: TaskRun, extracted: Mapping[str, Any], context: Mapping[str, Any
         store.copy(src_bucket, key, dst, key)
         store.put_bytes(dst, manifest_key(key), manifest.to_json_bytes())
         log.info("staged %s: an empty window (no header, no rows)", store.uri(dst, key))
-        return {"bucket": dst, "key": key, "rows": 0, "columns": [], "window": extracted["window"]}
+        return Staged(bucket=dst, key=key, rows=0, columns=[], window=extracted.window)
     staged = copy_and_standardize(store, src_bucket, key, dst, key)
     check_contract(run, staged, context, outcome)  # raises, with the copy deleted, when the contract refuses it
     store.put_bytes(dst, manifest_key(key), manifest.to_json_bytes())
@@ -66,10 +70,4 @@ def _stage(run: TaskRun, extracted: Mapping[str, Any], context: Mapping[str, Any
         len(renamed),
         staged.bytes_read,
     )
-    return {
-        "bucket": dst,
-        "key": key,
-        "rows": manifest.row_count,
-        "columns": staged.columns,
-        "window": extracted["window"],
-    }
+    return Staged(bucket=dst, key=key, rows=manifest.row_count, columns=list(staged.columns), window=extracted.window)
