@@ -25,6 +25,7 @@ def test_serve_all_prints_a_working_connection_per_source() -> None:
         assert sorted(exports) == [
             "AIRFLOW_CONN_BAMBOOHR_DEFAULT",
             "AIRFLOW_CONN_GLADLY_CONDENAST",
+            "AIRFLOW_CONN_GLADLY_DEFAULT",
             "AIRFLOW_CONN_GLADLY_WARBYPARKER",
             "AIRFLOW_CONN_GMAIL_DEFAULT",
             "AIRFLOW_CONN_GOOGLE_SHEETS_DEFAULT",
