@@ -56,9 +56,10 @@ def test_python_example_runs(path: Path, tmp_path: Path) -> None:
 
 
 def _commands(script: str) -> list[list[str]]:
-    """The command lines of a snippet: lines that call a program of the environment or make."""
+    """The command lines of a snippet: lines that call a program of the environment or make (a line ending in a
+    backslash continues on the next, as in bash)."""
     commands: list[list[str]] = []
-    for line in script.splitlines():
+    for line in script.replace("\\\n", " ").splitlines():
         words = shlex.split(line, comments=True)
         if words and (words[0].startswith(".venv/bin/") or words[0] in ("make", "airflow")):
             commands.append(words)
