@@ -17,6 +17,7 @@ from xo_core.environment import Environment
 from xo_core.errors import XoError
 from xo_core.private_files import make_private_dirs, open_private
 from xo_core.timezones import zone_named
+from xo_core.warehouse.duckdb.locking import hold_write_lock
 from xo_foundry.schemas.pipeline import PipelineConfig
 
 
@@ -78,11 +79,13 @@ def prepare_airflow(env: Environment, dags_dir: Path) -> None:
     os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags_dir)
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
     os.environ.setdefault("AIRFLOW__CORE__PARALLELISM", "4")
-    if not (home / "airflow.db").is_file():
-        migrate = [sys.executable, "-m", "airflow", "db", "migrate"]
-        done = subprocess.run(migrate, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise XoError(f"airflow db migrate failed in {home}:\n{done.stderr[-2000:]}")
+    # Runs started side by side on a fresh home (the demo's groups) must not migrate the one DB together.
+    with hold_write_lock(home / "migrate.lock", purpose="airflow db migrate"):
+        if not (home / "airflow.db").is_file():
+            migrate = [sys.executable, "-m", "airflow", "db", "migrate"]
+            done = subprocess.run(migrate, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise XoError(f"airflow db migrate failed in {home}:\n{done.stderr[-2000:]}")
 
 
 def run_log_path(env: Environment, pipeline: PipelineConfig, logical_date: datetime) -> Path:
