@@ -88,6 +88,28 @@ def prepare_airflow(env: Environment, dags_dir: Path) -> None:
                 raise XoError(f"airflow db migrate failed in {home}:\n{done.stderr[-2000:]}")
 
 
+def _sync_dags(env: Environment) -> None:
+    """Write every bundle's DAGs to the metadata DB, one process at a time, as ``dag.test()`` then does again.
+
+    ``dag.test()`` inserts the rows of DAGs it has not seen; two runs started side by side on a fresh DB (the
+    demo's groups) would insert the same rows and one would fail on the UNIQUE constraint. Done first under a
+    lock, ``dag.test()``'s own write finds the rows there and changes nothing.
+    """
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+    from airflow.dag_processing.dagbag import BundleDagBag, sync_bag_to_db
+    from airflow.utils.session import create_session
+
+    with hold_write_lock(env.airflow_home / "migrate.lock", purpose="sync the DAGs to the metadata DB"):
+        manager = DagBundlesManager()
+        with create_session() as session:
+            manager.sync_bundles_to_db(session=session)
+        for bundle in manager.get_all_dag_bundles():
+            if not bundle.is_initialized:
+                bundle.initialize()
+            bag = BundleDagBag(dag_folder=bundle.path, bundle_path=bundle.path, bundle_name=bundle.name)
+            sync_bag_to_db(bag, bundle.name, bundle.version)
+
+
 def run_log_path(env: Environment, pipeline: PipelineConfig, logical_date: datetime) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     return env.home / "logs" / pipeline.dag_id / f"{logical_date.date().isoformat()}-{stamp}.log"
@@ -133,6 +155,7 @@ def run_airflow(
         dag = bag.dags.get(pipeline.dag_id)
         if dag is None:
             raise XoError(f"{dag_file} has no DAG {pipeline.dag_id}: run `make generate`")
+        _sync_dags(env)
         dag_run = dag.test(logical_date=logical_date)
     results = []
     for ti in sorted(dag_run.get_task_instances(), key=lambda t: (t.start_date or logical_date, t.task_id)):

@@ -21,8 +21,7 @@ from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
 from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
 from xo_foundry.transform.dbt_sources import pipeline_selection
-from xo_sandbox.gladly import GladlySandbox
-from xo_sandbox.gladly.orgs import DEFAULT_CREDENTIALS
+from xo_sandbox.sandboxes import Sandboxes
 
 pytestmark = pytest.mark.slow
 
@@ -62,16 +61,14 @@ print(json.dumps({**held, "statuses": result.statuses}))
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Generator[Path]:
+def home(tmp_path_factory: pytest.TempPathFactory, sandboxes: Sandboxes) -> Generator[Path]:
     """Both clients' Gladly BRONZE tables loaded by the real pipelines (no transform yet)."""
     home = tmp_path_factory.mktemp("xo-home")
-    with pytest.MonkeyPatch.context() as patch, GladlySandbox(volume_scale=0.05) as sandbox:
+    with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XO_ENV", "local")
         patch.setenv("XO_HOME", str(home))
-        for org in ("warbyparker", "condenast"):
-            user, token = DEFAULT_CREDENTIALS[org]
-            conn = f'{{"conn_type": "http", "host": "{sandbox.url}", "login": "{user}", "password": "{token}"}}'
-            patch.setenv(f"AIRFLOW_CONN_GLADLY_{org.upper()}", conn)
+        for name, value in sandboxes.connection_env().items():
+            patch.setenv(name, value)
         for ref in PIPELINES.values():
             pipeline = load_pipeline(DEFAULT_CONFIG_ROOT / f"{ref}.yaml", root=DEFAULT_CONFIG_ROOT)
             run_direct(pipeline, logical_date_for(pipeline, DAY), transform=False)
