@@ -3,6 +3,10 @@
 Validates and generates every pipeline, starts the source simulators, runs the demo pipelines through the
 generated Airflow DAGs for a recent date (``xo-foundry run``, a subprocess: the sandbox drives the platform
 from outside, as an engineer would), then shows what landed in the warehouse.
+
+The pipelines run in groups (``DEMO_GROUPS``): one ``xo-foundry run`` process per group runs its pipelines one
+after another, so Airflow's and dbt's start-up is paid once per group, and groups run at the same time (each
+dbt run locks only the DuckDB files it builds), a group starting once the groups it follows are done.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,19 +35,31 @@ from xo_sandbox.google.gmail.mailbox import day_kind
 from xo_sandbox.sandboxes import start_all
 from xo_sandbox.uploads import qa_scores_csv, qa_scores_key
 
-# People and rosters first, so the Gladly pipelines' GOLD reports can name the agents.
-DEMO_PIPELINES = (
-    "core/bamboohr_daily",
-    "core/bamboohr_history",
-    "warbyparker/roster_sheet",
-    "condenast/roster_sheet",
-    "warbyparker/s3_uploads",
-    "warbyparker/sprout_daily",
-    "condenast/email_report",
-    "warbyparker/gladly_daily",
-    "condenast/gladly_daily",
-    "warbyparker/gladly_intraday",
+
+@dataclass(frozen=True)
+class DemoGroup:
+    """Pipelines one ``xo-foundry run`` process runs in order, once every group named in ``after`` is done."""
+
+    name: str
+    pipelines: tuple[str, ...]
+    after: tuple[str, ...] = ()
+
+
+# People and rosters first, so the Gladly pipelines' GOLD reports can name the agents; the pipelines that need
+# neither run beside them.
+DEMO_GROUPS = (
+    DemoGroup("people", ("core/bamboohr_daily", "core/bamboohr_history")),
+    DemoGroup("rosters", ("warbyparker/roster_sheet", "condenast/roster_sheet")),
+    DemoGroup(
+        "uploads, social, e-mail", ("warbyparker/s3_uploads", "warbyparker/sprout_daily", "condenast/email_report")
+    ),
+    DemoGroup(
+        "gladly",
+        ("warbyparker/gladly_daily", "condenast/gladly_daily", "warbyparker/gladly_intraday"),
+        after=("people", "rosters"),
+    ),
 )
+DEMO_PIPELINES = tuple(pipeline for group in DEMO_GROUPS for pipeline in group.pipelines)
 
 Echo = Callable[[str], None]
 
@@ -81,6 +98,41 @@ def _stream(command: list[str], env: dict[str, str], echo: Echo) -> int:
         return process.wait()
 
 
+def run_groups(groups: tuple[DemoGroup, ...], day: date, *, direct: bool, env: dict[str, str], echo: Echo) -> int:
+    """Run every group (a thread each, waiting for the groups it follows); return how many pipelines failed.
+
+    A group's output is shown as one block when it ends, so groups running at once do not interleave.
+    """
+    done = {group.name: threading.Event() for group in groups}
+    failed: dict[str, int] = {}
+    printing = threading.Lock()
+
+    def run(group: DemoGroup) -> None:
+        try:
+            for name in group.after:
+                done[name].wait()
+            started = time.perf_counter()
+            args = ["run", *group.pipelines, "--date", day.isoformat(), *(["--direct"] if direct else [])]
+            lines: list[str] = []
+            code = _stream(foundry(*args), env, lines.append)
+            failed[group.name] = code  # xo-foundry run exits with the number of pipelines that failed
+            with printing:
+                echo(f"  {group.name}: {', '.join(group.pipelines)}")
+                for line in lines:
+                    echo(line)
+                state = "ok" if code == 0 else f"FAILED ({code} pipeline(s))"
+                echo(f"    {state} in {time.perf_counter() - started:.1f}s")
+        finally:
+            done[group.name].set()
+
+    threads = [threading.Thread(target=run, args=(group,), name=f"demo {group.name}") for group in groups]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(failed.values())
+
+
 def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
     """Run the demo; return the number of pipelines that failed (0 when all is well)."""
     env = environment()
@@ -97,20 +149,15 @@ def run_demo(day: date, *, direct: bool, echo: Echo = print) -> int:
         env.landing_bucket, qa_scores_key(window_day), qa_scores_csv(window_day)
     )
     echo(f"    uploaded   {env.landing_bucket}/{qa_scores_key(window_day)}")
-    failed = 0
     with start_all() as sandboxes:
         for name, url in sandboxes.urls().items():
             echo(f"    {name:10} {url}")
         run_env = {**base_env, **sandboxes.connection_env()}
         how = "directly (--direct)" if direct else "through the generated Airflow DAGs (dag.test)"
-        echo(f"\n[3/5] Run {len(DEMO_PIPELINES)} pipelines {how}")
-        for pipeline in DEMO_PIPELINES:
-            started = time.perf_counter()
-            echo(f"  {pipeline}")
-            args = ["run", pipeline, "--date", day.isoformat(), *(["--direct"] if direct else [])]
-            code = _stream(foundry(*args), run_env, echo)
-            echo(f"    {'ok' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.1f}s")
-            failed += code != 0
+        echo(f"\n[3/5] Run {len(DEMO_PIPELINES)} pipelines {how}, in {len(DEMO_GROUPS)} groups side by side")
+        started = time.perf_counter()
+        failed = run_groups(DEMO_GROUPS, day, direct=direct, env=run_env, echo=echo)
+        echo(f"  all pipelines ran in {time.perf_counter() - started:.1f}s")
     echo("\n[4/5] What is in the warehouse now")
     warehouse = DuckDBWarehouse(env.home)
     show_warehouse(warehouse, env.warehouse_dir, echo)

@@ -115,18 +115,33 @@ def window(
 
 @app.command()
 def run(
-    pipeline: PipelineArg,
+    pipelines: Annotated[
+        list[str], typer.Argument(help="DOMAIN/PIPELINE, e.g. warbyparker/gladly_daily; several run one after another")
+    ],
     on: DateOption,
     direct: Annotated[bool, typer.Option("--direct", help="call the task functions without Airflow")] = False,
 ) -> None:
-    """Run a pipeline end to end for one logical date: through Airflow's dag.test(), or --direct."""
+    """Run pipelines end to end for one logical date: through Airflow's dag.test(), or --direct.
+
+    Several pipelines run one after another in this one process, so Airflow's and dbt's start-up is paid once;
+    each is run and reported as if alone. The exit status is the number of pipelines that failed.
+    """
+    day = _logical_day(on)
+    configs = [find_pipeline(pipeline) for pipeline in pipelines]
+    failed = [config.dag_id for config in configs if not _run_pipeline(config, day, direct=direct)]
+    if failed:
+        if len(configs) > 1:
+            typer.echo(f"FAILED: {len(failed)} of {len(configs)} pipelines: {', '.join(failed)}", err=True)
+        raise typer.Exit(len(failed))
+
+
+def _run_pipeline(config: PipelineConfig, day: date, *, direct: bool) -> bool:
+    """Run one pipeline and print its steps; False (after saying why) when it failed."""
     from xo_core.environment import environment
     from xo_core.errors import XoError
     from xo_foundry.cli.run import logical_date_for, run_airflow, run_direct, run_log_path
     from xo_foundry.time_window import window_for_date
 
-    day = _logical_day(on)
-    config = find_pipeline(pipeline)
     env = environment()
     logical_date = logical_date_for(config, day)
     mode = "directly" if direct else "through Airflow (dag.test)"
@@ -139,14 +154,15 @@ def run(
             steps = run_airflow(config, logical_date, env, dags_dir(), log_path)
     except XoError as exc:
         typer.echo(f"FAILED: {exc}", err=True)
-        raise typer.Exit(1) from None
+        return False
     _print_steps(steps)
     if not direct:
         typer.echo(f"  Airflow log: {log_path}")
     if any(step.state != "success" for step in steps):
         typer.echo(f"FAILED: {config.dag_id} did not succeed. Last lines of {log_path}:", err=True)
         typer.echo(_tail(log_path), err=True)
-        raise typer.Exit(1)
+        return False
+    return True
 
 
 @app.command()

@@ -17,6 +17,7 @@ from xo_core.environment import Environment
 from xo_core.errors import XoError
 from xo_core.private_files import make_private_dirs, open_private
 from xo_core.timezones import zone_named
+from xo_core.warehouse.duckdb.locking import hold_write_lock
 from xo_foundry.schemas.pipeline import PipelineConfig
 
 if TYPE_CHECKING:
@@ -93,11 +94,35 @@ def prepare_airflow(env: Environment, dags_dir: Path) -> None:
     os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags_dir)
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
     os.environ.setdefault("AIRFLOW__CORE__PARALLELISM", "4")
-    if not (home / "airflow.db").is_file():
-        migrate = [sys.executable, "-m", "airflow", "db", "migrate"]
-        done = subprocess.run(migrate, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise XoError(f"airflow db migrate failed in {home}:\n{done.stderr[-2000:]}")
+    # Runs started side by side on a fresh home (the demo's groups) must not migrate the one DB together.
+    with hold_write_lock(home / "migrate.lock", purpose="airflow db migrate"):
+        if not (home / "airflow.db").is_file():
+            migrate = [sys.executable, "-m", "airflow", "db", "migrate"]
+            done = subprocess.run(migrate, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise XoError(f"airflow db migrate failed in {home}:\n{done.stderr[-2000:]}")
+
+
+def _sync_dags(env: Environment) -> None:
+    """Write every bundle's DAGs to the metadata DB, one process at a time, as ``dag.test()`` then does again.
+
+    ``dag.test()`` inserts the rows of DAGs it has not seen; two runs started side by side on a fresh DB (the
+    demo's groups) would insert the same rows and one would fail on the UNIQUE constraint. Done first under a
+    lock, ``dag.test()``'s own write finds the rows there and changes nothing.
+    """
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+    from airflow.dag_processing.dagbag import BundleDagBag, sync_bag_to_db
+    from airflow.utils.session import create_session
+
+    with hold_write_lock(env.airflow_home / "migrate.lock", purpose="sync the DAGs to the metadata DB"):
+        manager = DagBundlesManager()
+        with create_session() as session:
+            manager.sync_bundles_to_db(session=session)
+        for bundle in manager.get_all_dag_bundles():
+            if not bundle.is_initialized:
+                bundle.initialize()
+            bag = BundleDagBag(dag_folder=bundle.path, bundle_path=bundle.path, bundle_name=bundle.name)
+            sync_bag_to_db(bag, bundle.name, bundle.version)
 
 
 def run_log_path(env: Environment, pipeline: PipelineConfig, logical_date: datetime) -> Path:
@@ -145,6 +170,7 @@ def run_airflow(
         dag = bag.dags.get(pipeline.dag_id)
         if dag is None:
             raise XoError(f"{dag_file} has no DAG {pipeline.dag_id}: run `make generate`")
+        _sync_dags(env)
         dag_run = dag.test(logical_date=logical_date)
     results = []
     for ti in sorted(dag_run.get_task_instances(), key=lambda t: (t.start_date or logical_date, t.task_id)):
