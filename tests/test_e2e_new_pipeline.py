@@ -149,11 +149,31 @@ def test_new_pipelines_get_their_silver_from_the_load_strategy(tmp_path: Path, s
     }
     _run("warbyparker/team_sheet", "2025-01-15", run_env, tmp_path)
     _run("core/people_history", "2025-01-15", run_env, tmp_path)
-    # Between the pulls: a team lead retypes an agent's team, HR enters a new job title.
-    sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!E2", "Team Renamed")
-    employee = sandboxes.bamboohr.change_employee(int(_first_id(home)), {"jobTitle": "Team Lead"})
-    _run("warbyparker/team_sheet", "2025-01-16", run_env, tmp_path)
-    _run("core/people_history", "2025-01-16", run_env, tmp_path)
+    # Between the pulls: a team lead retypes an agent's team, HR enters a new job title. The sheet is the
+    # session's simulator: its cells are put back afterwards for the tests that read it next.
+    roster = (sandboxes.sheets.spreadsheet(ROSTER_SPREADSHEET_ID) or {})["Roster"]
+    try:
+        sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!E2", "Team Renamed")
+        employee = sandboxes.bamboohr.change_employee(int(_first_id(home)), {"jobTitle": "Team Lead"})
+        _run("warbyparker/team_sheet", "2025-01-16", run_env, tmp_path)
+        _run("core/people_history", "2025-01-16", run_env, tmp_path)
+        # A start date nobody can read: the run fails naming the file, the row, the column and the value.
+        sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!F3", "sometime in May")
+        failed = subprocess.run(
+            [str(BIN / "xo-foundry"), "run", "warbyparker/team_sheet", "--date", "2025-01-17", "--direct"],
+            env=run_env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!E2", roster[1][4])
+        sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!F3", roster[2][5])
+    shown = failed.stdout + failed.stderr
+    assert failed.returncode != 0, shown
+    assert "xo_casts_cleanly" in shown and "START_DATE" in shown and "sometime in May" in shown, shown
 
     warehouse = DuckDBWarehouse(home)
     roster = warehouse.connect_read_only("WBP_DB_DEV")
