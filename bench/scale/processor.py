@@ -65,16 +65,14 @@ def processor_pass(home: Path, dags: Path, pythonpath: Path) -> dict[str, Any]:
     log = home / f"pass-{time.strftime('%H%M%S')}.log"
     started = time.perf_counter()
     memory = TreeMemory()
-    with log.open("w", encoding="utf-8") as err:
-        process = subprocess.Popen(
-            [sys.executable, str(PROBE), "processor"], env=env, stdout=subprocess.PIPE, stderr=err, text=True
-        )
+    # Both streams to the file: the manager logs on stdout, and a pipe nobody reads while polling fills and blocks it.
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, str(PROBE), "processor"], env=env, stdout=out, stderr=out)
         root = psutil.Process(process.pid)
         while process.poll() is None:
             memory.sample(root)
             time.sleep(POLL_S)
-        out = process.stdout.read() if process.stdout else ""
-    lines = [line for line in out.splitlines() if line.startswith("PROBE ")]
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("PROBE ")]
     if process.returncode != 0 or not lines:
         raise RuntimeError(f"DAG processor probe exited {process.returncode}; see {log}")
     result = json.loads(lines[-1].removeprefix("PROBE "))
