@@ -3,11 +3,13 @@ has every figure the README's table reads. Nothing here checks a number: benchma
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
-from bench.scale import main
 
 REPO = Path(__file__).resolve().parents[1]
 # Not the checkout's own files: git, the environment, caches, local state, and bench/data (where benchmarks write).
@@ -28,10 +30,11 @@ def _checkout_files() -> dict[str, tuple[int, int]]:
 @pytest.mark.slow
 def test_scale_benchmark_writes_only_under_its_folder_and_reports_every_figure(tmp_path: Path) -> None:
     before = _checkout_files()
-    results = main([3], data=tmp_path / "scale", layouts=["xo_generate"])
+    env = {**os.environ, "XO_BENCH_SCALE_DATA": str(tmp_path / "scale"), "XO_BENCH_SCALE_LAYOUTS": "xo_generate"}
+    subprocess.run([sys.executable, "-m", "bench.scale", "3"], cwd=REPO, env=env, check=True, capture_output=True)
 
     assert _checkout_files() == before
-    assert (tmp_path / "scale" / "results.json").is_file()
+    results = json.loads((tmp_path / "scale" / "results.json").read_text(encoding="utf-8"))
     assert {"date", "loadavg", "nproc", "airflow", "dag_factory"} <= results["conditions_at_start"].keys()
     (size,) = results["sizes"]
     (xo,) = size["layouts"]

@@ -13,7 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +162,29 @@ def db_state(db: Path) -> DbState:
         code_hashes=code,
         serialized_hashes=serialized,
     )
+
+
+def seed_runs(db: Path) -> int:
+    """Give each DAG's latest version one finished run and task instance, as if every DAG had run once.
+
+    Airflow updates a DAG version in place while no task instance points at it (``SerializedDagModel.write_dag``),
+    so without runs an edit never makes a new version; with them it does, as in production.
+    """
+    with sqlite3.connect(db) as conn:
+        latest = conn.execute(
+            "SELECT dag_id, id FROM dag_version v WHERE version_number = "
+            "(SELECT MAX(version_number) FROM dag_version w WHERE w.dag_id = v.dag_id)"
+        ).fetchall()
+        for dag_id, version_id in latest:
+            conn.execute(
+                "INSERT INTO dag_run (dag_id, run_id, run_type, run_after, state, clear_number, span_status, "
+                "created_dag_version_id) VALUES (?, 'bench_seed', 'manual', ?, 'success', 0, 'not_started', ?)",
+                (dag_id, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), version_id),
+            )
+            conn.execute(
+                "INSERT INTO task_instance (id, task_id, dag_id, run_id, map_index, try_number, max_tries, pool, "
+                "pool_slots, span_status, state, dag_version_id) "
+                "VALUES (?, 'bench_seed', ?, 'bench_seed', -1, 1, 0, 'default_pool', 1, 'not_started', 'success', ?)",
+                (uuid.uuid4().hex, dag_id, version_id),
+            )
+    return len(latest)
