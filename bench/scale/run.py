@@ -19,7 +19,7 @@ from bench.dag_parse import measure
 from bench.dag_parse.dagfactory_layouts import write_callables
 from bench.dag_parse.pipelines import SyntheticPipeline, synthetic_pipelines
 from bench.scale.corpus import DagFactoryFolder, XoCheckout, break_one, edited
-from bench.scale.processor import DbState, db_state, processor_pass, seed_runs
+from bench.scale.processor import DbState, dagbag, db_state, processor_pass, seed_runs
 from bench.scale.report import markdown
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scale"  # git-ignored; kept after the run
@@ -135,7 +135,7 @@ def run_size(n: int, work: Path, lib: Path, layouts: list[str]) -> dict[str, Any
         else:
             factories[s.name].write_one(edited(victim))
         _pass(s, "edit", lib)
-    for i, s in enumerate(runnable):
+    for s in runnable:
         broken = work / "broken" / s.name
         if s.name == "xo_generate":
             shutil.copytree(xo.dags, broken / "dags", ignore=shutil.ignore_patterns("__pycache__"))
@@ -148,7 +148,9 @@ def run_size(n: int, work: Path, lib: Path, layouts: list[str]) -> dict[str, Any
         if how is None:
             s.result["broken"] = {"how": "not measured: no way known to break one pipeline in this layout"}
             continue
-        bag = measure.dagbag_run(f"scale-{n}-{s.name}", i, dags, work, lib)
+        home = work / "homes" / f"dagbag-{s.name}"
+        home.mkdir(parents=True)
+        bag = dagbag(home, dags, lib)
         s.result["broken"] = {
             "how": how,
             "dags": bag["dags"],
