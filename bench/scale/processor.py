@@ -112,7 +112,8 @@ def dagbag(home: Path, dags: Path, pythonpath: Path) -> dict[str, Any]:
 class DbState:
     """What the metadata DB holds: sizes, and enough per row to tell what a pass added or rewrote."""
 
-    file_bytes: int
+    file_bytes: int  # airflow.db and its write-ahead log
+    wal_bytes: int
     table_bytes: dict[str, int]
     dags: int
     dag_code_bytes: int
@@ -124,6 +125,7 @@ class DbState:
     def summary(self) -> dict[str, Any]:
         return {
             "file_mb": round(self.file_bytes / MB, 2),
+            "wal_mb": round(self.wal_bytes / MB, 2),
             "dags": self.dags,
             "dag_version_rows": sum(self.versions.values()),
             "dag_code_rows": len(self.code_hashes),
@@ -156,7 +158,7 @@ class DbState:
 
 def db_state(db: Path) -> DbState:
     """Read the DB (SQLite, read-only); per-table bytes from ``dbstat`` (pages, indexes included)."""
-    files = [db, db.with_name(db.name + "-wal")]
+    wal = db.with_name(db.name + "-wal")
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         pages = conn.execute(
             "SELECT COALESCE(i.tbl_name, s.name), SUM(s.pgsize) FROM dbstat s "
@@ -175,7 +177,8 @@ def db_state(db: Path) -> DbState:
             "FROM serialized_dag"
         ).fetchone()
     return DbState(
-        file_bytes=sum(f.stat().st_size for f in files if f.is_file()),
+        file_bytes=sum(f.stat().st_size for f in (db, wal) if f.is_file()),
+        wal_bytes=wal.stat().st_size if wal.is_file() else 0,
         table_bytes=table_bytes,
         dags=dags,
         dag_code_bytes=code_bytes,
