@@ -126,6 +126,7 @@ class DbState:
         return {
             "file_mb": round(self.file_bytes / MB, 2),
             "wal_mb": round(self.wal_bytes / MB, 2),
+            "pages_mb": round(sum(self.table_bytes.values()) / MB, 2),
             "dags": self.dags,
             "dag_version_rows": sum(self.versions.values()),
             "dag_code_rows": len(self.code_hashes),
@@ -153,6 +154,8 @@ class DbState:
                 if i in before.serialized_hashes and before.serialized_hashes[i] != h
             ),
             "db_growth_mb": round((self.file_bytes - before.file_bytes) / MB, 2),
+            # The file sizes move with WAL checkpoints; the pages in use are what the rows take.
+            "pages_growth_mb": round((sum(self.table_bytes.values()) - sum(before.table_bytes.values())) / MB, 2),
         }
 
 
