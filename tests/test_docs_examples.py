@@ -50,6 +50,9 @@ EXITS = re.compile(r"^\s*(?P<status>[1-9][0-9]*)\b(?P<reason>.*)$")
 SNIPPET = re.compile(r'^--8<-- "([^"]+)"$')
 SHELLS = {"bash", "sh", "shell"}
 EXPORT = re.compile(r"^export (AIRFLOW_CONN_[A-Z0-9_]+)='(.*)'$")
+# Per page. Measured: the slowest page (backfill, replay, status) takes 40 s at load 5 on 2 cores and the whole
+# module under 3 min; 300 s leaves room for a machine several times as loaded and still stops a hung block.
+PAGE_TIMEOUT = 300
 
 
 @dataclass
@@ -157,7 +160,9 @@ def _run(block: Block, checkout: Checkout) -> None:
         bash = ["bash", "-E", "-o", "pipefail", "-c", stop + block.text]
     else:
         bash = ["bash", "-e", "-o", "pipefail", "-c", block.text]
-    done = subprocess.run(bash, cwd=checkout.root, env=checkout.env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        bash, cwd=checkout.root, env=checkout.env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
+    )
     assert done.returncode == block.exits, (
         f"{block.page}:{block.line}: the block exited {done.returncode}, not {block.exits}:\n{block.text}\n"
         f"--- stdout\n{done.stdout[-4000:]}\n--- stderr\n{done.stderr[-4000:]}"
@@ -241,6 +246,7 @@ def test_a_marker_is_read_only_directly_above_its_fence(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(PAGE_TIMEOUT)
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_the_shell_examples_of_the_page_run_in_order(page: Path, checkout: Checkout) -> None:
     for block in blocks_of(page):
