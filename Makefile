@@ -97,6 +97,13 @@ airflow-celery: $(VENV_STAMP) ## the same on PostgreSQL + CeleryExecutor, Redis,
 docs: $(VENV_STAMP) ## build the documentation site into site/ (strict: a broken link fails)
 	$(RUN) mkdocs build --strict -f apps/material-mkdocs/mkdocs.yml -d $(CURDIR)/site
 
+.PHONY: astro-inputs
+astro-inputs: $(VENV_STAMP) ## the Astro image's inputs: xo-core and xo-foundry wheels, the dbt project in include/
+	rm -rf apps/airflow/xo-pipelines/wheels/*.whl apps/airflow/xo-pipelines/include/dbt
+	$(UV) build --package xo-core --wheel -o apps/airflow/xo-pipelines/wheels
+	$(UV) build --package xo-foundry --wheel -o apps/airflow/xo-pipelines/wheels
+	mkdir -p apps/airflow/xo-pipelines/include && cp -r apps/dbt apps/airflow/xo-pipelines/include/dbt
+
 .PHONY: bench
 bench: $(VENV_STAMP) ## run the benchmarks (on demand; figures go in bench/README.md)
 	$(RUN) python -m bench

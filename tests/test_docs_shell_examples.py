@@ -8,12 +8,19 @@ set (what ``xo-sandbox serve --all`` prints). An HTML comment on the line above 
 - ``<!-- docs-test: skip (REASON) -->``: the block cannot run here (production: Astro, Snowflake, AWS; or an
   interactive or minutes-long command tested elsewhere); the reason is required.
 - ``<!-- docs-test: serves (...) -->``: each line runs until Ctrl-C; it passes once it prints a ``127.0.0.1`` URL
-  (and, for ``serve --all``, its ``export`` lines, which later blocks of the page then use), then it is stopped.
+  (and, for ``serve --all``, its ``export`` lines), then it is stopped. Later blocks use the module's one set of
+  simulators, already in the environment under the same ``AIRFLOW_CONN_*`` names, in place of the server the
+  reader leaves running.
+- ``<!-- docs-test: exits N (REASON) -->``: the block's documented exit status is N, not 0 (``xo-foundry status``
+  exits 1 on a stale table, for monitors). Every command runs; each one that fails must exit with exactly N
+  (any other status stops the block and fails the test), and the block must end with N.
 
-An unmarked block that fails fails the test. A block already run on an earlier page of this module (the same
-text, e.g. an include shown twice) is not run again. The checkout is a copy of this working tree committed into
-a new repository, synced with ``uv sync --locked --all-groups`` (about 5 s from uv's cache); ``make`` finds it
-set up (its stamp is touched, as ``make setup`` leaves it, without the bytecode compile).
+An unmarked block that fails fails the test. Pages run in an order that builds state up (``EARLY`` first,
+then by path), all in one checkout with one warehouse (``XO_HOME`` is its ``.xo/``); a block already run on an
+earlier page (the same text, e.g. an include shown twice) is not run again. The checkout is a copy of this
+working tree committed into a new repository, synced once with ``uv sync --locked --all-groups`` (about 5 s
+from uv's cache); ``make`` finds it set up (its stamp is touched, as ``make setup`` leaves it, without the
+bytecode compile).
 """
 
 from __future__ import annotations
@@ -38,10 +45,14 @@ from xo_sandbox.sandboxes import Sandboxes
 
 DOCS = REPO / "apps" / "material-mkdocs" / "docs"
 FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[A-Za-z]*)\s*$")
-MARKER = re.compile(r"^\s*<!-- docs-test: (?P<kind>skip|serves)\b(?P<rest>.*?)(-->)?\s*$")
+MARKER = re.compile(r"^\s*<!-- docs-test: (?P<kind>skip|serves|exits)\b(?P<rest>.*?)(-->)?\s*$")
+EXITS = re.compile(r"^\s*(?P<status>[1-9][0-9]*)\b(?P<reason>.*)$")
 SNIPPET = re.compile(r'^--8<-- "([^"]+)"$')
 SHELLS = {"bash", "sh", "shell"}
 EXPORT = re.compile(r"^export (AIRFLOW_CONN_[A-Z0-9_]+)='(.*)'$")
+# Per page. Measured: the slowest page (backfill, replay, status) takes 40 s at load 5 on 2 cores and the whole
+# module under 3 min; 300 s leaves room for a machine several times as loaded and still stops a hung block.
+PAGE_TIMEOUT = 300
 
 
 @dataclass
@@ -49,8 +60,9 @@ class Block:
     page: str
     line: int
     text: str
-    marker: str | None = None  # None, "skip" or "serves"
+    marker: str | None = None  # None, "skip", "serves" or "exits"
     reason: str = ""
+    exits: int = 0  # the documented exit status of the block
 
 
 def blocks_of(page: Path) -> list[Block]:
@@ -72,7 +84,12 @@ def blocks_of(page: Path) -> list[Block]:
             mark = MARKER.match(above)
             block = Block(page.relative_to(DOCS).as_posix(), i + 1, text + "\n")
             if mark:
-                block.marker, block.reason = mark["kind"], mark["rest"].strip(" ()-")
+                block.marker, rest = mark["kind"], mark["rest"]
+                if block.marker == "exits":
+                    status = EXITS.match(rest)
+                    assert status, f"{block.page}:{block.line}: 'docs-test: exits' needs a status: exits N (REASON)"
+                    block.exits, rest = int(status["status"]), status["reason"]
+                block.reason = rest.strip(" ()-")
             found.append(block)
         i = end + 1
     return found
@@ -83,7 +100,17 @@ def _expand(line: str) -> str:
     return (DOCS / snippet[1]).read_text(encoding="utf-8").rstrip("\n") if snippet else line
 
 
-PAGES = sorted(p for p in DOCS.rglob("*.md") if any(True for _ in blocks_of(p)))
+# State builds up across pages: the guides, then the everyday commands (their first run of 2025-01-15), then
+# the runbooks that build on them (the backfill then finds that date loaded and skips it, as its page says).
+EARLY = ("guides/", "index.md", "packages/xo-foundry.md")
+
+
+def _order(page: Path) -> tuple[int, str]:
+    name = page.relative_to(DOCS).as_posix()
+    return next((i for i, first in enumerate(EARLY) if name.startswith(first)), len(EARLY)), name
+
+
+PAGES = sorted((p for p in DOCS.rglob("*.md") if any(True for _ in blocks_of(p))), key=_order)
 
 
 @dataclass
@@ -127,10 +154,17 @@ def _uv(env: dict[str, str]) -> list[str]:
 
 
 def _run(block: Block, checkout: Checkout) -> None:
-    bash = ["bash", "-e", "-o", "pipefail", "-c", block.text]
-    done = subprocess.run(bash, cwd=checkout.root, env=checkout.env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, (
-        f"{block.page}:{block.line}: the block failed (exit {done.returncode}):\n{block.text}\n"
+    if block.exits:
+        # Not -e: a command that exits with the documented status goes on to the next; any other failure stops.
+        stop = f'trap \'status=$?; [ "$status" -eq {block.exits} ] || exit "$status"\' ERR\n'
+        bash = ["bash", "-E", "-o", "pipefail", "-c", stop + block.text]
+    else:
+        bash = ["bash", "-e", "-o", "pipefail", "-c", block.text]
+    done = subprocess.run(
+        bash, cwd=checkout.root, env=checkout.env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
+    )
+    assert done.returncode == block.exits, (
+        f"{block.page}:{block.line}: the block exited {done.returncode}, not {block.exits}:\n{block.text}\n"
         f"--- stdout\n{done.stdout[-4000:]}\n--- stderr\n{done.stderr[-4000:]}"
     )
 
@@ -141,7 +175,11 @@ def _serve(block: Block, checkout: Checkout) -> None:
         if not command or command.startswith("#"):
             continue
         exports = _start_until_ready(block, command, checkout)
-        checkout.env.update(exports)  # the reader pastes them into the shell of the next blocks
+        # The reader leaves the server running and pastes its exports into the shell of the next blocks. Here it
+        # is stopped, so its exports would point at closed ports: the module's simulators, already in the
+        # environment under the same names, stand in for it.
+        missing = {name for name in exports if name not in checkout.env}
+        assert not missing, f"{block.page}:{block.line}: {command!r} exports connections the test lacks: {missing}"
 
 
 def _start_until_ready(block: Block, command: str, checkout: Checkout, timeout: float = 120) -> dict[str, str]:
@@ -208,6 +246,7 @@ def test_a_marker_is_read_only_directly_above_its_fence(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(PAGE_TIMEOUT)
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_the_shell_examples_of_the_page_run_in_order(page: Path, checkout: Checkout) -> None:
     for block in blocks_of(page):
@@ -218,3 +257,33 @@ def test_the_shell_examples_of_the_page_run_in_order(page: Path, checkout: Check
         else:
             _run(block, checkout)
         checkout.ran.add(block.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "exits", "status"),
+    [
+        ("false\nfalse\n", 1, 1),  # every command exits with the documented status: the block passes
+        ("true\nfalse\n", 1, 1),
+        ("sh -c 'exit 2'\nfalse\n", 1, 2),  # another failure stops the block there
+        ("false\ntrue\n", 1, 0),  # the block must end with the documented status
+        ("true\n", 0, 0),
+        ("false\ntrue\n", 0, 1),  # an unmarked block stops at its first failure
+    ],
+)
+def test_a_block_passes_only_with_its_documented_exit_status(
+    tmp_path: Path, text: str, exits: int, status: int
+) -> None:
+    block = Block("page.md", 1, text, "exits" if exits else None, "a reason", exits)
+    checkout = Checkout(tmp_path, {"PATH": os.environ["PATH"]})
+    if status == exits:
+        _run(block, checkout)
+    else:
+        with pytest.raises(AssertionError, match=f"exited {status}, not {exits}"):
+            _run(block, checkout)
+
+
+def test_an_exits_marker_gives_the_status_and_a_reason() -> None:
+    page = DOCS / "operations" / "backfill-replay-status.md"
+    status = next(b for b in blocks_of(page) if "xo-foundry status" in b.text)
+    assert (status.marker, status.exits) == ("exits", 1)
+    assert status.reason.startswith("a scheduled pipeline")
