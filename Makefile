@@ -1,10 +1,11 @@
 # XO-Data. `make help` lists the targets. Everything bootstraps itself on a machine with only Python and pip.
 SHELL := /bin/bash
-# The Python that runs uv: python3 from PATH, but never the project's own virtualenv (activated with `source
-# .venv/bin/activate`, its python has no uv, and `uv sync` would remove one installed there).
+# The Python that runs uv: the first python3 on PATH outside any virtualenv (a folder whose parent holds
+# pyvenv.cfg). A project's venv, activated with `source .venv/bin/activate` or put on PATH by `uv run`, has no uv,
+# and `uv sync` would remove one installed there.
 ifndef PYTHON
-PYTHON := $(shell PATH="$$(printf '%s' "$$PATH" | tr ':' '\n' | grep -vxF "$(CURDIR)/.venv/bin" | paste -sd: -)" \
-	command -v python3 || echo python3)
+PYTHON := $(shell IFS=:; for d in $$PATH; do [ -x "$$d/python3" ] && [ ! -e "$$d/../pyvenv.cfg" ] \
+	&& { echo "$$d/python3"; exit; }; done; echo python3)
 endif
 export UV_PYTHON_DOWNLOADS := never
 UV := $(PYTHON) -m uv
