@@ -398,8 +398,11 @@ def test_a_killed_step_leaves_nothing_half_done_and_a_rerun_heals(
     if local:
         assert where.leftovers() == []
         assert _bronze(where, SAME_DATA) == same
-        newest = _ledger(where)[-1]
-        assert (newest.status, newest.run_id) == (ledger.SUCCEEDED, "run-1" if case.task == "transform" else "run-2")
+        rows = _ledger(where)
+        newest = rows[-1]  # the rerun's last step, recorded as it ended
+        assert (newest.step, newest.status, newest.run_id) == (last, ledger.SUCCEEDED, "run-2")
+        loaded = [r for r in rows if r.step == ledger.LOAD][-1]  # a transform rerun reads run-1's BRONZE
+        assert (loaded.status, loaded.run_id) == (ledger.SUCCEEDED, "run-1" if case.task == "transform" else "run-2")
     if case.task == "transform":
         assert _layers(where) == layers
 

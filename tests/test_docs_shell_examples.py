@@ -273,7 +273,7 @@ def test_the_shell_examples_of_the_page_run_in_order(page: Path, checkout: Check
 def test_a_block_passes_only_with_its_documented_exit_status(
     tmp_path: Path, text: str, exits: int, status: int
 ) -> None:
-    block = Block("page.md", 1, text, "exits" if exits else None, "a reason", exits)
+    block = Block("a page of the docs", 1, text, "exits" if exits else None, "a reason", exits)
     checkout = Checkout(tmp_path, {"PATH": os.environ["PATH"]})
     if status == exits:
         _run(block, checkout)

@@ -51,7 +51,7 @@ def test_the_seed_example_validates_generates_and_runs_against_the_simulators(
     assert validated.returncode == 0, validated.stdout + validated.stderr
     generated = foundry("generate", env=env, cwd=checkout)
     assert generated.returncode == 0, generated.stdout + generated.stderr
-    assert "warbyparker_seed_example" in (configs.parent / "dags" / "warbyparker.py").read_text(encoding="utf-8")
+    assert "warbyparker_seed_example" in (configs.parent / "dags" / "warbyparker.json").read_text(encoding="utf-8")
 
     ran = foundry("run", "warbyparker/seed_example", "--date", "2025-01-15", "--direct", env=env, cwd=checkout)
     assert ran.returncode == 0, ran.stdout + ran.stderr

@@ -18,11 +18,12 @@ from typing import Any
 from bench.dag_parse import measure
 from bench.dag_parse.dagfactory_layouts import write_callables
 from bench.dag_parse.pipelines import SyntheticPipeline, synthetic_pipelines
+from bench.measure import DATA_ROOT
 from bench.scale.corpus import DagFactoryFolder, XoCheckout, break_one, edited
 from bench.scale.processor import DbState, dagbag, db_state, processor_pass, seed_runs
 from bench.scale.report import markdown
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "scale"  # git-ignored; kept after the run
+DATA = DATA_ROOT / "scale"  # bench/data/ (git-ignored) unless XO_BENCH_DATA says; kept after the run
 LAYOUTS = {
     "xo_generate": "what `xo-foundry generate` writes (every file of its DAG folder)",
     "dagfactory_single_loader": "dag-factory 1.1, one loader .py for every pipeline's YAML",
