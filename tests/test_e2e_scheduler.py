@@ -8,12 +8,15 @@ generous enough for a busy 2-core machine.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -21,6 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from xo_core.warehouse.duckdb.backend import DuckDBWarehouse
@@ -213,16 +217,21 @@ def test_make_airflow_serves_the_ui_on_localhost_and_stops_everything_on_ctrl_c(
     command = [str(Path(sys.executable).parent / "xo-sandbox"), "airflow", "--port", str(port)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "XO_"))}
     env["XO_HOME"] = str(tmp_path / "xo-home")
+    env["PYTHONFAULTHANDLER"] = "1"  # a SIGABRT prints every thread's stack: what a hung stop was doing
     process = subprocess.Popen(command, cwd=PIPELINES, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
+    # Read everything it prints on a thread, so that a full pipe can never block the command under test.
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line.decode()) for line in process.stdout or ()], daemon=True)
+    reader.start()
     printed: list[str] = []
     try:
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline and not any(line.startswith("Airflow UI:") for line in printed):
-            line = process.stdout.readline().decode()
-            if not line:
+            with contextlib.suppress(queue.Empty):
+                printed.append(lines.get(timeout=1.0))
+            if process.poll() is not None and lines.empty():
                 break
-            printed.append(line)
         ui = next((line for line in printed if line.startswith("Airflow UI:")), None)
         assert ui is not None, "".join(printed)
         assert f"http://127.0.0.1:{port}" in ui and "user admin, password " in ui
@@ -234,8 +243,21 @@ def test_make_airflow_serves_the_ui_on_localhost_and_stops_everything_on_ctrl_c(
         api.close()
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C
-        code = process.wait(timeout=120)
-    rest = process.stdout.read().decode()
+        try:
+            code = process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            children = psutil.Process(process.pid).children(recursive=True)
+            left = [f"{c.pid} {' '.join(c.cmdline()[:4])}" for c in children]
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=30)
+            for child in children:  # nothing of it outlives the test
+                with contextlib.suppress(psutil.Error):
+                    child.kill()
+            reader.join(timeout=10)
+            rest = "".join(lines.queue)
+            pytest.fail(f"still running 120 s after Ctrl-C; its processes: {left}; it printed:\n{rest}")
+    reader.join(timeout=30)
+    rest = "".join(lines.queue)
     assert code == 0, "".join(printed) + rest
     assert "Stopping Airflow and the simulators" in rest
     with pytest.raises(httpx.ConnectError):

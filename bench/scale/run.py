@@ -18,7 +18,7 @@ from typing import Any
 from bench.dag_parse import measure
 from bench.dag_parse.dagfactory_layouts import write_callables
 from bench.dag_parse.pipelines import SyntheticPipeline, synthetic_pipelines
-from bench.measure import DATA_ROOT
+from bench.measure import DATA_ROOT, QUICK
 from bench.scale.corpus import DagFactoryFolder, XoCheckout, break_one, edited
 from bench.scale.processor import DbState, dagbag, db_state, processor_pass, seed_runs
 from bench.scale.report import markdown
@@ -165,8 +165,10 @@ def run_size(n: int, work: Path, lib: Path, layouts: list[str]) -> dict[str, Any
 
 
 def main(sizes: list[int] | None = None, data: Path | None = None, layouts: list[str] | None = None) -> dict[str, Any]:
-    """Run every size (argument, else ``XO_BENCH_SCALE_SIZES``, default 100,1000) and save results.json."""
-    sizes = sizes or [int(x) for x in os.environ.get("XO_BENCH_SCALE_SIZES", "100,1000").split(",")]
+    """Run every size (argument, else ``XO_BENCH_SCALE_SIZES``, default 100,1000; 3 in a quick run) and save
+    results.json."""
+    default = "3" if QUICK else "100,1000"
+    sizes = sizes or [int(x) for x in os.environ.get("XO_BENCH_SCALE_SIZES", default).split(",")]
     layouts = layouts or os.environ.get("XO_BENCH_SCALE_LAYOUTS", DEFAULT_LAYOUTS).split(",")
     unknown = set(layouts) - LAYOUTS.keys()
     if unknown:

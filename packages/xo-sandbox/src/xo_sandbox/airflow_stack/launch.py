@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-import threading
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from types import FrameType
@@ -22,10 +22,11 @@ def serve_airflow(*, port: int, celery: bool, echo: Echo = print) -> int:
     if celery and (missing := missing_servers(postgres=True, redis=True)):
         echo("The CeleryExecutor topology needs its servers: " + "; ".join(missing))
         return 1
-    stopped = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        stopped.set()
+        # SIGTERM ends the wait as Ctrl-C does. Raising is what a signal handler can do safely here: setting a
+        # threading.Event from a handler deadlocks when the signal lands while the main thread holds its lock.
+        raise KeyboardInterrupt
 
     with ExitStack() as stack:
         sandboxes = stack.enter_context(start_all())
@@ -56,7 +57,8 @@ def serve_airflow(*, port: int, celery: bool, echo: Echo = print) -> int:
         echo("Press Ctrl-C to stop.")
         previous = signal.signal(signal.SIGTERM, stop)
         try:
-            while not stopped.wait(2.0):
+            while True:
+                time.sleep(2.0)
                 airflow.check_alive()
         except KeyboardInterrupt:
             pass
