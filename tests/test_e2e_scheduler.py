@@ -247,7 +247,7 @@ def test_make_airflow_serves_the_ui_on_localhost_and_stops_everything_on_ctrl_c(
             code = process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             children = psutil.Process(process.pid).children(recursive=True)
-            left = [f"{c.pid} {' '.join(c.cmdline()[:4])}" for c in children]
+            left = [_described(child) for child in children]
             process.send_signal(signal.SIGABRT)
             process.wait(timeout=30)
             for child in children:  # nothing of it outlives the test
@@ -262,3 +262,11 @@ def test_make_airflow_serves_the_ui_on_localhost_and_stops_everything_on_ctrl_c(
     assert "Stopping Airflow and the simulators" in rest
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/api/v2/monitor/health", timeout=5)
+
+
+def _described(process: psutil.Process) -> str:
+    """pid, state and command line of a process that may have ended or be a zombie meanwhile."""
+    try:
+        return f"{process.pid} {process.status()} {' '.join(process.cmdline()[:4])}"
+    except psutil.Error as exc:
+        return f"{process.pid} ({type(exc).__name__})"

@@ -23,10 +23,12 @@ def serve_airflow(*, port: int, celery: bool, echo: Echo = print) -> int:
         echo("The CeleryExecutor topology needs its servers: " + "; ".join(missing))
         return 1
 
+    stopping: list[int] = []
+
     def stop(signum: int, frame: FrameType | None) -> None:
-        # SIGTERM ends the wait as Ctrl-C does. Raising is what a signal handler can do safely here: setting a
-        # threading.Event from a handler deadlocks when the signal lands while the main thread holds its lock.
-        raise KeyboardInterrupt
+        # Only note the signal: an exception raised wherever the main thread happens to be (Python's default
+        # KeyboardInterrupt) can land inside subprocess's own locking and leave a later wait() blocked for ever.
+        stopping.append(signum)
 
     with ExitStack() as stack:
         sandboxes = stack.enter_context(start_all())
@@ -55,17 +57,16 @@ def serve_airflow(*, port: int, celery: bool, echo: Echo = print) -> int:
         echo(f"Airflow UI: {airflow.url}  (user {ADMIN}, password {airflow.password})")
         echo("Trigger DAGs from the UI or the REST API (docs: Operations > Local Airflow); runs load into XO_HOME.")
         echo("Press Ctrl-C to stop.")
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            while True:
-                time.sleep(2.0)
+            while not stopping:
+                time.sleep(0.5)  # a signal runs stop() and the sleep goes on to its end
                 airflow.check_alive()
-        except KeyboardInterrupt:
-            pass
         except XoError as exc:
             echo(str(exc))
             return 1
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             echo("Stopping Airflow and the simulators")
     return 0

@@ -133,6 +133,13 @@ class AirflowStack:
         }
         if o.metadata_url:
             env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = o.metadata_url
+        else:
+            # Airflow's SQLite file, with a 60 s busy timeout instead of sqlite3's 5 s: the scheduler, the
+            # dag-processor and a CLI such as `airflow backfill create` write it at once, and on a busy machine
+            # 5 s ran out ("database is locked").
+            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = (
+                f"sqlite:///{self.airflow_home.resolve() / 'airflow.db'}?timeout=60"
+            )
         if o.executor == "celery":
             if not (o.broker_url and o.metadata_url):
                 raise XoError("the CeleryExecutor needs a broker (Redis) and a metadata database (PostgreSQL)")
