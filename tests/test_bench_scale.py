@@ -30,7 +30,7 @@ def _checkout_files() -> dict[str, tuple[int, int]]:
 @pytest.mark.slow
 def test_scale_benchmark_writes_only_under_its_folder_and_reports_every_figure(tmp_path: Path) -> None:
     before = _checkout_files()
-    env = {**os.environ, "XO_BENCH_SCALE_DATA": str(tmp_path / "scale"), "XO_BENCH_SCALE_LAYOUTS": "xo_generate"}
+    env = {**os.environ, "XO_BENCH_DATA": str(tmp_path), "XO_BENCH_SCALE_LAYOUTS": "xo_generate"}
     subprocess.run([sys.executable, "-m", "bench.scale", "3"], cwd=REPO, env=env, check=True, capture_output=True)
 
     assert _checkout_files() == before

@@ -173,7 +173,7 @@ def main(sizes: list[int] | None = None, data: Path | None = None, layouts: list
     unknown = set(layouts) - LAYOUTS.keys()
     if unknown:
         raise SystemExit(f"unknown layout(s) {sorted(unknown)}; known: {', '.join(LAYOUTS)}")
-    data = data or Path(os.environ.get("XO_BENCH_SCALE_DATA", DATA))
+    data = data or DATA
     data.mkdir(parents=True, exist_ok=True)
     lib = data / "lib"
     write_callables(lib)

@@ -135,8 +135,9 @@ class AirflowStack:
             env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = o.metadata_url
         else:
             # Airflow's SQLite file, with a 60 s busy timeout instead of sqlite3's 5 s: the scheduler, the
-            # dag-processor and a CLI such as `airflow backfill create` write it at once, and on a busy machine
-            # 5 s ran out ("database is locked").
+            # dag-processor and the CLI write it at once, and a writer waits for the lock instead of failing
+            # after 5 s on a busy machine. It does not help a deadlock (a reader in a transaction that then
+            # writes while another writes), which SQLite refuses at once: see the backfill runbook.
             env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = (
                 f"sqlite:///{self.airflow_home.resolve() / 'airflow.db'}?timeout=60"
             )
