@@ -119,14 +119,14 @@ def _run_foundry(
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def foundry() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Runs ``xo-foundry ARGS`` as a person does, in its own process (``env=``, ``cwd=``, ``timeout=``); the
     result whatever its exit code."""
     return _run_foundry
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def subprocess_env() -> Callable[..., dict[str, str]]:
     """Builds a child process's environment: none of the developer's Airflow or XO settings leak into it."""
     return _subprocess_env

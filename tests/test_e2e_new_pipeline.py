@@ -57,7 +57,7 @@ def test_a_new_gladly_pipeline_validates_generates_and_runs(tmp_path: Path, sand
         "XO_HOME": str(tmp_path / "xo-home"),
         "AIRFLOW_CONN_GLADLY_DEFAULT": json.dumps(connection),  # the template's connection id
     }
-    _run("warbyparker/new_contacts", "2025-01-15", run_env, tmp_path)
+    _run(["warbyparker/new_contacts"], "2025-01-15", run_env, tmp_path)
     ledger = [r for r in DuckDBWarehouse(tmp_path / "xo-home").ledger_rows("WBP_DB_DEV") if r.step == "load"]
     assert [(row.table_name, row.status) for row in ledger] == [("BRONZE.GLADLY_NEW_CONTACTS", "SUCCEEDED")]
     assert ledger[0].rows_loaded
@@ -82,9 +82,10 @@ def _new_pipeline(root: Path, ref: str, source_type: str, env: dict[str, str], e
     return path
 
 
-def _run(ref: str, day: str, env: dict[str, str], cwd: Path) -> None:
+def _run(refs: list[str], day: str, env: dict[str, str], cwd: Path) -> None:
+    """Run the pipelines for one date in one process (one start-up of dbt for all)."""
     ran = subprocess.run(
-        [str(BIN / "xo-foundry"), "run", ref, "--date", day, "--direct"],
+        [str(BIN / "xo-foundry"), "run", *refs, "--date", day, "--direct"],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -147,16 +148,14 @@ def test_new_pipelines_get_their_silver_from_the_load_strategy(tmp_path: Path, s
         "XO_HOME": str(home),
         "XO_DBT_PROJECT_DIR": str(root / "apps" / "dbt"),
     }
-    _run("warbyparker/team_sheet", "2025-01-15", run_env, tmp_path)
-    _run("core/people_history", "2025-01-15", run_env, tmp_path)
+    _run(["warbyparker/team_sheet", "core/people_history"], "2025-01-15", run_env, tmp_path)
     # Between the pulls: a team lead retypes an agent's team, HR enters a new job title. The sheet is the
     # session's simulator: its cells are put back afterwards for the tests that read it next.
     roster = (sandboxes.sheets.spreadsheet(ROSTER_SPREADSHEET_ID) or {})["Roster"]
     try:
         sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!E2", "Team Renamed")
         employee = sandboxes.bamboohr.change_employee(int(_first_id(home)), {"jobTitle": "Team Lead"})
-        _run("warbyparker/team_sheet", "2025-01-16", run_env, tmp_path)
-        _run("core/people_history", "2025-01-16", run_env, tmp_path)
+        _run(["warbyparker/team_sheet", "core/people_history"], "2025-01-16", run_env, tmp_path)
         # A start date nobody can read: the run fails naming the file, the row, the column and the value.
         sandboxes.sheets.set_cell(ROSTER_SPREADSHEET_ID, "Roster!F3", "sometime in May")
         failed = subprocess.run(

@@ -4,6 +4,7 @@ refuses a missing or changed object by name with BRONZE untouched."""
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,14 +35,26 @@ def _closed_port() -> int:
         return sock.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
-@pytest.fixture
-def landed(xo_home: Path, sandboxes: Sandboxes, subprocess_env: Callable[..., dict[str, str]]) -> dict[str, str]:
-    """2025-01-15 run once with the simulators; returns an environment whose every source is unreachable."""
+@pytest.fixture(scope="module")
+def landed_home(
+    tmp_path_factory: pytest.TempPathFactory, sandboxes: Sandboxes, subprocess_env: Callable[..., dict[str, str]]
+) -> Path:
+    """An XO_HOME where 2025-01-15 ran once with the simulators; each test replays on its own copy of it."""
+    home = tmp_path_factory.mktemp("replay") / "xo-home"
     run = _foundry(
-        subprocess_env(xo_home, XO_ENV="local", **sandboxes.connection_env()),
+        subprocess_env(home, XO_ENV="local", **sandboxes.connection_env()),
         *("run", PIPELINE, "--date", "2025-01-15", "--direct"),
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    return home
+
+
+@pytest.fixture
+def landed(
+    xo_home: Path, landed_home: Path, sandboxes: Sandboxes, subprocess_env: Callable[..., dict[str, str]]
+) -> dict[str, str]:
+    """``xo_home`` holds a copy of the landed run; returns an environment whose every source is unreachable."""
+    shutil.copytree(landed_home, xo_home)
     dead = f"127.0.0.1:{_closed_port()}"
     unreachable = {k: re.sub(r"127\.0\.0\.1:\d+", dead, v) for k, v in sandboxes.connection_env().items()}
     assert unreachable != sandboxes.connection_env()
