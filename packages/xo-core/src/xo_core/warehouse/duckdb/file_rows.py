@@ -9,6 +9,10 @@ runs the whole pipeline, CSV parsing and table writing included, on one thread (
 2. ``UPDATE … SET _XO_FILE_ROW_NUMBER = rowid - first + 1 WHERE _XO_FILE_ROW_NUMBER IS NULL``: the rows this
    file added are the only unnumbered ones (earlier files' rows are numbered, the truncated rows invisible).
 
+The UPDATE's cost is at COMMIT (the column written a second time): 0.68 to 0.71x the CTAS. Staging the file in
+an in-memory database and numbering by its ``rowid`` is faster (0.82 to 0.90x) but holds the whole file in
+memory, 1.65x the CTAS's peak (bench/README.md, "load_bronze"); a load must not need the file's size in RAM.
+
 Why the rowid is the file position, per DuckDB's documentation:
 - "Order Preservation" (https://duckdb.org/docs/2.0/sql/dialect/order_preservation): a SELECT from a single
   table (here the CSV scan) keeps the original row order, and "on materialized tables, the rowid
@@ -20,7 +24,7 @@ Why the rowid is the file position, per DuckDB's documentation:
 Row ids of rows added inside a transaction are transaction-local (measured: they start near 2**55), so the
 number is taken relative to the file's first row id. When the file's row ids are contiguous (always so far)
 the UPDATE is one vectorised pass; otherwise they are ranked with ``row_number() OVER (ORDER BY rowid)``,
-which needs only the order. ``tests/test_bronze_row_numbers.py`` checks the result against a row number
+which needs only the order. ``tests/test_warehouse_duckdb_row_numbers.py`` checks the result against a row number
 carried in the data over a file of several row groups, CSV buffers and threads.
 """
 
