@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,9 +32,9 @@ from xo_sandbox.sandboxes import Sandboxes, start_all
 from xo_sandbox.sprout import truth as sprout_truth
 from xo_sandbox.uploads import qa_scores_csv, qa_scores_key
 
-# timing: test_the_scenario_fits_its_time_budget holds the runs to a wall-clock budget, so the module (its tests share
-# one scenario) runs alone, after the parallel tests (make pytest).
-pytestmark = [pytest.mark.slow, pytest.mark.timing]
+# How long these runs take is measured by `python -m bench pipeline_runs` (the same pipelines, days and reload),
+# not held to a budget here: a wall-clock bound in a test fails on a busy machine and proves nothing on a quiet one.
+pytestmark = pytest.mark.slow
 
 VOLUME = 0.1  # a tenth of the Gladly and Sprout volume: the same definitions, a faster run
 TZ = "America/New_York"
@@ -92,7 +91,6 @@ class Scenario:
     changed_at: datetime | None = None
     dated_employee_id: int = 0
     dated_versions_day2: list[tuple[Any, ...]] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
     unit_tests: dict[str, str] = field(default_factory=dict)
 
 
@@ -140,12 +138,9 @@ def _run_day(scenario: Scenario, day: date, label: str) -> None:
     scenario.sandboxes.bamboohr.set_today(day + timedelta(days=1))
     for ref in PIPELINES:
         pipeline = load_pipeline(DEFAULT_CONFIG_ROOT / f"{ref}.yaml")
-        started = perf_counter()
         # A run "for" day+1 loads `day` (one-day lag); the report mail received on day+1 covers `day` too.
         steps = run_direct(pipeline, logical_date_for(pipeline, day + timedelta(days=1)))
         assert steps[-1].task_id == "transform", ref
-        scenario.seconds[f"{label} {ref}"] = perf_counter() - started
-        scenario.seconds[f"{label} {ref} dbt"] = steps[-1].seconds
     scenario.states[label] = _read_all(scenario.home)
 
 
@@ -213,10 +208,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         _change_roster_and_bamboohr(run, days[2])
         _run_day(run, days[2], "day3")
         _run_intraday(run, days[1])
-        started = perf_counter()
         # dbt build runs a unit test with its model: GOLD again (same rows) with every unit test of GOLD logic
         gold = run_dbt_build(["path:models/gold"], unit_tests=True)
-        run.seconds["unit_tests"] = perf_counter() - started
         run.unit_tests = {k: v for k, v in gold.statuses.items() if k.startswith("unit_test.")}
         yield run
 
@@ -464,9 +457,3 @@ def test_gold_reports_are_views_and_everything_else_is_a_table(scenario: Scenari
 
 def test_every_unit_test_of_the_gold_logic_passes(scenario: Scenario) -> None:
     assert len(scenario.unit_tests) >= 11 and set(scenario.unit_tests.values()) == {"pass"}
-
-
-def test_the_scenario_fits_its_time_budget(scenario: Scenario) -> None:
-    # 7 pipelines x 4 runs with their dbt builds; slower means a transform got much slower than it should be.
-    runs = {k: round(v, 1) for k, v in scenario.seconds.items() if not k.endswith(" dbt")}
-    assert sum(runs.values()) < 170, scenario.seconds
