@@ -56,16 +56,14 @@ dagcheck: $(VENV_STAMP) ## the committed DAG files match the configs
 WORKERS ?= 4
 PYTEST_PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
-# Tests marked `timing` hold a run to a wall-clock budget: they run after the others, alone in one process.
+# No test holds a run to a wall-clock budget (those are benchmarks, bench/), so every test runs on the workers.
 .PHONY: pytest
 pytest: $(VENV_STAMP) ## the test suite on parallel workers (WORKERS=4; 0: one process), the slowest listed
-	$(RUN) pytest $(PYTEST_PARALLEL) -m "not timing" --durations=40
-	$(RUN) pytest -m timing -q
+	$(RUN) pytest $(PYTEST_PARALLEL) --durations=40
 
 .PHONY: test-fast
 test-fast: lint typecheck $(VENV_STAMP) ## the inner loop: lint, types and the tests not marked slow
-	$(RUN) pytest -m "not slow and not timing" -q $(PYTEST_PARALLEL)
-	$(RUN) pytest -m "timing and not slow" -q
+	$(RUN) pytest -m "not slow" -q $(PYTEST_PARALLEL)
 
 .PHONY: generate
 generate: $(VENV_STAMP) ## validate every pipeline config and regenerate the DAG files

@@ -11,7 +11,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from test_schemas_broken_configs import VALID
 
 CLI = Path(sys.executable).parent / "xo-foundry"
 MEMORY_CAP = 200 * 1024 * 1024  # the issue's bound: 200 MB of address space for the whole CLI run
-SECONDS = 2.0  # the issue's bound for reading one file (measured after imports)
+SECONDS = 2.0  # the issue's bound for reading one file (measured after imports), in CPU seconds
 
 # Billion laughs: nine levels of nine aliases each, 9**9 values for whoever walks the document as a tree.
 BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -126,22 +125,22 @@ from pathlib import Path
 from xo_foundry.schemas.loader import load_pipelines
 seconds = {}
 for path in sys.argv[1:]:
-    start = time.perf_counter()
+    start = time.process_time()
     result = load_pipelines([Path(path)], root=Path(path).parent)
-    seconds[path] = time.perf_counter() - start
+    seconds[path] = time.process_time() - start
     assert not result.ok
 print(json.dumps(seconds))
 """
 
 
-@pytest.mark.timing  # a wall-clock budget: runs alone, after the parallel tests
-def test_each_hostile_file_is_refused_within_two_seconds(tmp_path: Path) -> None:
+def test_each_hostile_file_is_refused_within_two_cpu_seconds(tmp_path: Path) -> None:
+    # CPU seconds of the reading process, not wall time: the bound is on the work a hostile file makes the loader
+    # do, and it holds on a busy machine, beside the other tests (a wall-clock bound would not).
     files: list[str] = []
     for index, (_, make, _) in enumerate(HOSTILE):
         path = tmp_path / f"hostile_{index}.yaml"
         make(path)
         files.append(str(path))
-    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _TIME_EACH, *files],
         capture_output=True,
@@ -153,4 +152,4 @@ def test_each_hostile_file_is_refused_within_two_seconds(tmp_path: Path) -> None
     seconds = json.loads(done.stdout)
     assert len(seconds) == len(HOSTILE)
     slow = {path: round(s, 2) for path, s in seconds.items() if s > SECONDS}
-    assert slow == {}, f"over {SECONDS} s (the whole run took {time.perf_counter() - started:.1f} s)"
+    assert slow == {}, f"over {SECONDS} CPU seconds"
