@@ -71,9 +71,9 @@ class FullRefreshPlan:
     def metadata_select(self, row_number_expression: str) -> str:
         """The SELECT list of the metadata columns for one file's rows, in table order.
 
-        ``row_number_expression`` is the backend's 1-based row number within the file (DuckDB's
-        ``ordinality``, Snowflake's ``METADATA$FILE_ROW_NUMBER``); the other five are ``?`` parameters
-        bound from ``metadata_values``.
+        ``row_number_expression`` is the backend's 1-based row number within the file, or ``NULL`` when the
+        backend numbers the rows after inserting them (DuckDB: ``duckdb/file_rows.py``); the other five are
+        ``?`` parameters bound from ``metadata_values``.
         """
         return f"?, {row_number_expression}, ?, ?, ?, ?"
 
