@@ -30,7 +30,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.measure import DATA_ROOT, QUICK, RESULT_MARKER, print_table, run_child, run_measured, save_rows
+from bench.measure import (
+    DATA_ROOT,
+    QUICK,
+    RESULT_MARKER,
+    print_table,
+    run_child,
+    run_conditions,
+    run_measured,
+    save_rows,
+)
 from xo_sandbox.gladly.reports import CONTACT_TIMESTAMPS_COLUMNS
 
 if TYPE_CHECKING:
@@ -306,13 +315,7 @@ def main() -> None:
     load_at_start = os.getloadavg()
     rows = run(chosen)
     print_table(rows)
-    conditions = {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "cpus": os.cpu_count(),
-        "loadavg_at_start": [round(x, 2) for x in load_at_start],
-        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
-        "rounds": ROUNDS,
-    }
+    conditions = run_conditions(load_at_start, rounds=ROUNDS)
     print(conditions)
     if not chosen or {"ctas_all_varchar", "bronze_full_refresh"} <= set(chosen):  # the headline comparison
         save_rows(rows, RESULTS, conditions={**conditions, "rows": ROWS, "variants": list(chosen or VARIANTS)})

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -93,6 +94,17 @@ def print_table(rows: list[dict[str, object]]) -> None:
     widths = [max(len(line[i]) for line in cells) for i in range(len(keys))]
     for line in cells:
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+
+
+def run_conditions(load_at_start: tuple[float, float, float], **extra: object) -> dict[str, object]:
+    """When and how busy: the date, the cores, the load averages at the start and now, and ``extra``."""
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": [round(x, 2) for x in load_at_start],
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
+        **extra,
+    }
 
 
 def save_rows(rows: list[dict[str, object]], path: Path, *, conditions: Mapping[str, object] | None = None) -> None:

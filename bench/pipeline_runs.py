@@ -22,22 +22,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.measure import DATA_ROOT, QUICK, RESULT_MARKER, print_table, run_measured, save_rows
+from bench.measure import DATA_ROOT, QUICK, RESULT_MARKER, print_table, run_conditions, run_measured, save_rows
+from xo_sandbox.demo import RECONCILED_PIPELINES
 
-PIPELINES = (
-    ("warbyparker/roster_sheet", "core/bamboohr_history")
-    if QUICK
-    else (
-        "warbyparker/gladly_daily",
-        "condenast/gladly_daily",
-        "warbyparker/sprout_daily",
-        "condenast/email_report",
-        "warbyparker/s3_uploads",
-        "warbyparker/roster_sheet",
-        "condenast/roster_sheet",
-        "core/bamboohr_history",
-    )
-)
+PIPELINES = ("warbyparker/roster_sheet", "core/bamboohr_history") if QUICK else RECONCILED_PIPELINES
 VOLUME = 0.1
 BUDGET_SECONDS = 170.0  # what tests/test_reconcile_pipelines.py asserted for the 32 runs
 RESULTS = Path(__file__).parent / "results" / "pipeline_runs.json"
@@ -122,16 +110,13 @@ def main() -> None:
     print_table(processes)
     verdict = "meets" if total < BUDGET_SECONDS else "MISSES"
     print(f"{len(measured) * len(PIPELINES)} runs in {total:.1f}s: {verdict} the {BUDGET_SECONDS:.0f}s budget")
-    conditions = {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "cpus": os.cpu_count(),
-        "loadavg_at_start": [round(x, 2) for x in load_at_start],
-        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
-        "volume_scale": VOLUME,
-        "logical_dates": [f"{d}{label}" for d, label in runs],
-        "processes": processes,
-        "budget_s": BUDGET_SECONDS,
-    }
+    conditions = run_conditions(
+        load_at_start,
+        volume_scale=VOLUME,
+        logical_dates=[f"{d}{label}" for d, label in runs],
+        processes=processes,
+        budget_s=BUDGET_SECONDS,
+    )
     save_rows(rows, RESULTS, conditions=conditions)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from fresh_checkout import GIT
+from fresh_checkout import REPO as ROOT
+
 # Written by the tools that run the checks themselves, not by a benchmark.
 _NOT_OURS = ("__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache")
 # Written by the tests that run beside this one on other workers (README.md, "Tests": the artifacts exception).
@@ -39,9 +40,8 @@ def benchmarks() -> list[str]:
 
 def _snapshot() -> dict[str, str]:
     """Every entry of ``git status`` (ignored ones too), with a hash of its bytes when it is a file."""
-    git = shutil.which("git") or "git"
     status = subprocess.run(
-        [git, "status", "--porcelain=v1", "-z", "--ignored=traditional", "--untracked-files=normal"],
+        [GIT, "status", "--porcelain=v1", "-z", "--ignored=traditional", "--untracked-files=normal"],
         cwd=ROOT,
         capture_output=True,
         check=True,

@@ -22,6 +22,7 @@ from xo_foundry.cli.run import logical_date_for, run_direct
 from xo_foundry.schemas.loader import DEFAULT_CONFIG_ROOT, load_pipeline
 from xo_foundry.transform.dbt_runner import run_dbt_build
 from xo_sandbox.bamboohr.employees import roster
+from xo_sandbox.demo import RECONCILED_PIPELINES
 from xo_sandbox.gladly import truth as gladly_truth
 from xo_sandbox.gladly import work_sessions as gladly_work_sessions
 from xo_sandbox.gladly.orgs import get_org
@@ -39,17 +40,6 @@ pytestmark = pytest.mark.slow
 VOLUME = 0.1  # a tenth of the Gladly and Sprout volume: the same definitions, a faster run
 TZ = "America/New_York"
 ZONE = ZoneInfo(TZ)
-# Gladly first: the roster and BambooHR transforms build the dashboard, which reads the Gladly aggregate.
-PIPELINES = (
-    "warbyparker/gladly_daily",
-    "condenast/gladly_daily",
-    "warbyparker/sprout_daily",
-    "condenast/email_report",
-    "warbyparker/s3_uploads",
-    "warbyparker/roster_sheet",
-    "condenast/roster_sheet",
-    "core/bamboohr_history",
-)
 DATABASES = ("WBP_DB_DEV", "CND_DB_DEV", "CORE_DB_DEV")
 # Differ on every load by design (when, which run); everything else must be equal after a reload.
 VOLATILE = {"_XO_LOADED_AT", "_XO_RUN_ID", "_XO_SOURCE_FILE"}
@@ -136,7 +126,7 @@ def _run_day(scenario: Scenario, day: date, label: str) -> None:
     object_store_for(env.object_store_url).put_bytes(env.landing_bucket, qa_scores_key(day), qa_scores_csv(day))
     # BambooHR answers with the values in effect on the day a run on schedule pulls: the day after `day`.
     scenario.sandboxes.bamboohr.set_today(day + timedelta(days=1))
-    for ref in PIPELINES:
+    for ref in RECONCILED_PIPELINES:
         pipeline = load_pipeline(DEFAULT_CONFIG_ROOT / f"{ref}.yaml")
         # A run "for" day+1 loads `day` (one-day lag); the report mail received on day+1 covers `day` too.
         steps = run_direct(pipeline, logical_date_for(pipeline, day + timedelta(days=1)))

@@ -61,6 +61,20 @@ DEMO_GROUPS = (
 )
 DEMO_PIPELINES = tuple(pipeline for group in DEMO_GROUPS for pipeline in group.pipelines)
 
+# One daily pipeline of every source kind and client, one after another in this order: Gladly first, since the
+# roster and BambooHR transforms build the dashboard, which reads the Gladly aggregate. What
+# tests/test_reconcile_pipelines.py reconciles against the simulators and `python -m bench pipeline_runs` times.
+RECONCILED_PIPELINES = (
+    "warbyparker/gladly_daily",
+    "condenast/gladly_daily",
+    "warbyparker/sprout_daily",
+    "condenast/email_report",
+    "warbyparker/s3_uploads",
+    "warbyparker/roster_sheet",
+    "condenast/roster_sheet",
+    "core/bamboohr_history",
+)
+
 Echo = Callable[[str], None]
 
 
